@@ -1,0 +1,56 @@
+# Task sets: build, boot and test the patched kernel under QEMU.
+# See README.md; the work is done by the scripts in scripts/.
+
+SHELL := /bin/bash
+S := scripts
+CFG := $(S)/config
+BUILD ?= build
+export BUILD := $(abspath $(BUILD))
+
+# The kernel every target boots: tinyconfig, what the tests need, the
+# feature, and lockdep.
+TEST_CONFIG := $(CFG)/base.config $(CFG)/taskset.config $(CFG)/debug.config
+KERNEL := $(BUILD)/kernel/test/arch/x86/boot/bzImage
+
+.PHONY: all deps tree kernel run shell test test-kasan check clean distclean
+
+all: test
+
+deps:
+	@$(S)/install-deps.sh
+
+tree: deps
+	@$(S)/prepare-tree.sh >/dev/null
+
+kernel: deps
+	@$(S)/build-kernel.sh test $(TEST_CONFIG) >/dev/null
+
+# Boot and show what tasksetfs can do so far, then power off.
+run: kernel
+	@$(S)/make-initramfs.sh $(BUILD)/initramfs/demo.cpio $(S)/guest/demo-init.sh
+	@$(S)/run-qemu.sh --timeout 300 --log $(BUILD)/logs/run-$$(date +%Y%m%d-%H%M%S).log \
+		$(KERNEL) $(BUILD)/initramfs/demo.cpio
+
+# An interactive busybox shell on the serial console.
+shell: kernel
+	@$(S)/make-initramfs.sh $(BUILD)/initramfs/shell.cpio $(S)/guest/shell-init.sh
+	@$(S)/run-qemu.sh --interactive --log $(BUILD)/logs/shell-$$(date +%Y%m%d-%H%M%S).log \
+		$(KERNEL) $(BUILD)/initramfs/shell.cpio
+
+test: kernel
+	@d=$$($(S)/build-selftests.sh test) && $(S)/boot-tests.sh $(KERNEL) test $$d
+
+# The same tests on a kernel with KASAN and kmemleak (slower to build and
+# to boot).
+test-kasan: deps
+	@k=$$($(S)/build-kernel.sh kasan $(TEST_CONFIG) $(CFG)/kasan.config) && d=$$($(S)/build-selftests.sh kasan) && \
+	$(S)/boot-tests.sh $$k kasan $$d -- --mem 1024 --timeout 900
+
+check: kernel
+	@$(S)/check.sh
+
+clean:
+	rm -rf $(BUILD)/kernel $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs
+
+distclean:
+	rm -rf $(BUILD)

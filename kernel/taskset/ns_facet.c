@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The seven namespaces an nsproxy holds, registered as facets.
+ *
+ * A namespace is entered only by its own task (enter policy "self"),
+ * because code all over the kernel reads current's namespace pointers
+ * without a lock on the promise that no one else changes them. New
+ * instances come from clone3()/unshare() flags or from tasksetfs; a node
+ * that a clone or unshare created expires with its last task, as a
+ * namespace does. Pid and time namespaces apply to a task's children,
+ * so their state is the nsproxy's "for children" namespace.
+ */
+
+#include <linux/cgroup.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mnt_namespace.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/taskset.h>
+#include <linux/time_namespace.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
+
+#define DEFINE_NS_FACET(_name, _clone_flag)				\
+struct taskset_facet _name ## _taskset_facet = {			\
+	.name		= #_name,					\
+	.enter		= TASKSET_ENTER_SELF,				\
+	.create		= TASKSET_CREATE_MKDIR | TASKSET_CREATE_CLONE,	\
+	.empty_default	= TASKSET_EMPTY_DELETE,				\
+	.clone_flag	= _clone_flag,					\
+	.ns_of		= _name ## _ns_of,				\
+}
+
+static struct ns_common *uts_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->uts_ns->ns;
+}
+DEFINE_NS_FACET(uts, CLONE_NEWUTS);
+
+static struct ns_common *ipc_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->ipc_ns->ns;
+}
+DEFINE_NS_FACET(ipc, CLONE_NEWIPC);
+
+static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
+{
+	return from_mnt_ns(nsp->mnt_ns);
+}
+DEFINE_NS_FACET(mnt, CLONE_NEWNS);
+
+static struct ns_common *pid_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->pid_ns_for_children->ns;
+}
+DEFINE_NS_FACET(pid, CLONE_NEWPID);
+
+static struct ns_common *net_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->net_ns->ns;
+}
+DEFINE_NS_FACET(net, CLONE_NEWNET);
+
+static struct ns_common *time_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->time_ns_for_children->ns;
+}
+DEFINE_NS_FACET(time, CLONE_NEWTIME);
+
+static struct ns_common *cgroup_ns_of(const struct nsproxy *nsp)
+{
+	return &nsp->cgroup_ns->ns;
+}
+DEFINE_NS_FACET(cgroup, CLONE_NEWCGROUP);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Install the Debian packages the pipeline needs, skipping those present.
+#
+# usage: scripts/install-deps.sh
+set -euo pipefail
+
+packages=(
+	linux-source-6.12 gcc make flex bison bc libelf-dev libssl-dev
+	cpio xz-utils qemu-system-x86 busybox-static sparse libc6-dev perl
+	python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	--no-install-recommends "${missing[@]}" >/dev/null
