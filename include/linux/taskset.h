@@ -86,18 +86,27 @@ enum taskset_facet_id {
 #include <linux/taskset_facets.h>
 	TASKSET_NR_FACETS,
 };
+
 #undef TASKSET_FACET
 
-#define TASKSET_FACET(_x) extern struct taskset_facet _x ## _taskset_facet;
+/*
+ * Every facet's description, name##_taskset_facet, and the array of them
+ * all, indexed by id, in one declaration.
+ */
+#define TASKSET_FACET(_x)						\
+	_x ## _taskset_facet,
+extern struct taskset_facet
 #include <linux/taskset_facets.h>
+	*const taskset_facets[TASKSET_NR_FACETS];
 #undef TASKSET_FACET
-
-extern struct taskset_facet *const taskset_facets[TASKSET_NR_FACETS];
 
 /**
  * for_each_taskset_facet - iterate over every registered facet
  * @facet: struct taskset_facet pointer, the cursor
  * @id: int, the facet's id
+ *
+ * checkpatch's "macro argument reuse" CHECK stays: @id is the loop
+ * counter, a plain variable, as in cgroup's for_each_subsys().
  */
 #define for_each_taskset_facet(facet, id)				\
 	for ((id) = 0; (id) < TASKSET_NR_FACETS &&			\

@@ -16,17 +16,21 @@
 #include <linux/string.h>
 #include <linux/taskset.h>
 
-#define TASKSET_FACET(_x) [_x ## _taskset_id] = &_x ## _taskset_facet,
+#define TASKSET_FACET(_x)						\
+	[_x ## _taskset_id] = &_x ## _taskset_facet,
 struct taskset_facet *const taskset_facets[TASKSET_NR_FACETS] = {
 #include <linux/taskset_facets.h>
 };
+
 #undef TASKSET_FACET
 
 /* The names as listed, to check each facet's own name against. */
-#define TASKSET_FACET(_x) [_x ## _taskset_id] = #_x,
+#define TASKSET_FACET(_x)						\
+	[_x ## _taskset_id] = #_x,
 static const char *const taskset_facet_names[TASKSET_NR_FACETS] __initconst = {
 #include <linux/taskset_facets.h>
 };
+
 #undef TASKSET_FACET
 
 static bool __init facet_name_valid(const char *name)

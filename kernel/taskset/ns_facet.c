@@ -36,40 +36,47 @@ static struct ns_common *uts_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->uts_ns->ns;
 }
+
 DEFINE_NS_FACET(uts, CLONE_NEWUTS);
 
 static struct ns_common *ipc_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->ipc_ns->ns;
 }
+
 DEFINE_NS_FACET(ipc, CLONE_NEWIPC);
 
 static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
 {
 	return from_mnt_ns(nsp->mnt_ns);
 }
+
 DEFINE_NS_FACET(mnt, CLONE_NEWNS);
 
 static struct ns_common *pid_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->pid_ns_for_children->ns;
 }
+
 DEFINE_NS_FACET(pid, CLONE_NEWPID);
 
 static struct ns_common *net_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->net_ns->ns;
 }
+
 DEFINE_NS_FACET(net, CLONE_NEWNET);
 
 static struct ns_common *time_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->time_ns_for_children->ns;
 }
+
 DEFINE_NS_FACET(time, CLONE_NEWTIME);
 
 static struct ns_common *cgroup_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->cgroup_ns->ns;
 }
+
 DEFINE_NS_FACET(cgroup, CLONE_NEWCGROUP);

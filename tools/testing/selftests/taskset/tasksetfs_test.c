@@ -30,7 +30,8 @@
 #define TASKSETFS_SUPER_MAGIC 0x54534554
 #endif
 
-#define BUF_SIZE (1 << 16)
+#define BUF_SIZE 65536
+#define MNT_TEMPLATE "/tmp/tasksetfs.XXXXXX"
 #define MAX_PIDS 4096
 
 static const char *const root_files[] = {
@@ -154,8 +155,8 @@ FIXTURE_SETUP(tasksetfs)
 {
 	if (!tasksetfs_registered())
 		SKIP(return, "tasksetfs is not in /proc/filesystems");
-	strcpy(self->dir, "/tmp/tasksetfs.XXXXXX");
-	strcpy(self->dir2, "/tmp/tasksetfs.XXXXXX");
+	snprintf(self->dir, sizeof(self->dir), MNT_TEMPLATE);
+	snprintf(self->dir2, sizeof(self->dir2), MNT_TEMPLATE);
 	ASSERT_NE(mkdtemp(self->dir), NULL);
 	ASSERT_NE(mkdtemp(self->dir2), NULL);
 	ASSERT_EQ(mount("none", self->dir, "tasksetfs", 0, NULL), 0)
@@ -251,11 +252,14 @@ TEST_F(tasksetfs, procs_follows_fork_and_exit)
 	ASSERT_FALSE(pid_listed(pids, n, child));
 }
 
+/* Report the thread's id through the pipe @arg, then wait. */
 static void *wait_forever(void *arg)
 {
-	pid_t *tid = arg;
+	pid_t tid = syscall(SYS_gettid);
+	int *pipefd = arg;
 
-	*tid = syscall(SYS_gettid);
+	if (write(pipefd[1], &tid, sizeof(tid)) != sizeof(tid))
+		return NULL;
 	for (;;)
 		pause();
 	return NULL;
@@ -265,13 +269,14 @@ static void *wait_forever(void *arg)
 TEST_F(tasksetfs, procs_omits_threads)
 {
 	static pid_t pids[MAX_PIDS];
-	volatile pid_t tid = 0;
 	pthread_t thread;
-	int n;
+	int pipefd[2], n;
+	pid_t tid;
 
-	ASSERT_EQ(pthread_create(&thread, NULL, wait_forever, (void *)&tid), 0);
-	while (!tid)
-		usleep(1000);
+	ASSERT_EQ(pipe(pipefd), 0);
+	ASSERT_EQ(pthread_create(&thread, NULL, wait_forever, pipefd), 0);
+	ASSERT_EQ(read(pipefd[0], &tid, sizeof(tid)), sizeof(tid));
+	ASSERT_NE(tid, getpid());
 	n = read_pids(self->dir, pids);
 	ASSERT_TRUE(pid_listed(pids, n, getpid()));
 	ASSERT_FALSE(pid_listed(pids, n, tid)) TH_LOG("thread %d listed", tid);
@@ -290,8 +295,8 @@ TEST_F(tasksetfs, ns_matches_proc)
 	ASSERT_GT(read_at(self->dir, "taskset.ns", buf, sizeof(buf)), 0);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
-		ASSERT_EQ(sscanf(line, "%15s %lu %lu %15s", type, &ino, &owner,
-				 state), 4) TH_LOG("malformed: %s", line);
+		ASSERT_TRUE(sscanf(line, "%15s %lu %lu %15s", type, &ino,
+				   &owner, state) == 4) TH_LOG("malformed: %s", line);
 		for (i = 0; i < ARRAY_SIZE(ns_facets); i++)
 			if (!strcmp(type, ns_facets[i].facet))
 				break;
