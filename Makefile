@@ -28,7 +28,7 @@ kernel: deps
 # Boot and show what tasksetfs can do so far, then power off.
 run: kernel
 	@$(S)/make-initramfs.sh $(BUILD)/initramfs/demo.cpio $(S)/guest/demo-init.sh
-	@$(S)/run-qemu.sh --timeout 300 --log $(BUILD)/logs/run-$$(date +%Y%m%d-%H%M%S).log \
+	@$(S)/run-qemu.sh --timeout 300 --append quiet --log $(BUILD)/logs/run-$$(date +%Y%m%d-%H%M%S).log \
 		$(KERNEL) $(BUILD)/initramfs/demo.cpio
 
 # An interactive busybox shell on the serial console.

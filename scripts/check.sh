@@ -8,6 +8,7 @@
 #  - scripts/checkpatch.pl --strict on every overlay source file and every
 #    patch: no error and no warning (CHECKs are shown);
 #  - scripts/kernel-doc on every overlay C source and header: no warning;
+#  - docutils on every overlay .rst document: no warning;
 #  - our kernel directories rebuilt with sparse (C=2) and W=1: no warning;
 #  - the selftests built with -Wall -Werror.
 # Exits 1 if any check fails.
@@ -36,10 +37,11 @@ checkpatch() {
 }
 
 sources=$(cd "$TOP" && git ls-files --cached --others --exclude-standard \
-	-- Kconfig.taskset kernel include fs ipc tools/testing/selftests/taskset |
-	grep -E '(\.[ch]|Kconfig[^/]*|Makefile)$' || true)
-echo "check: checkpatch --strict on $(echo "$sources" | wc -w) files"
-for f in $sources; do
+	-- Kconfig.taskset kernel include fs ipc tools/testing/selftests/taskset \
+	Documentation || true)
+code=$(echo "$sources" | grep -E '(\.[ch]|Kconfig[^/]*|Makefile)$' || true)
+echo "check: checkpatch --strict on $(echo "$code" | wc -w) files"
+for f in $code; do
 	checkpatch --no-tree -f "$TOP/$f" || fail "checkpatch: $f"
 done
 patches=$(ls "$TOP"/patches/*.patch "$TOP"/MAINTAINERS.patch 2>/dev/null)
@@ -52,6 +54,14 @@ echo "check: kernel-doc"
 for f in $(echo "$sources" | grep -E '^(kernel|fs|include|ipc)/.*\.[ch]$'); do
 	out=$(perl "$TREE/scripts/kernel-doc" -none -Wall "$TOP/$f" 2>&1) || true
 	[ -z "$out" ] || { echo "$out"; fail "kernel-doc: $f"; }
+done
+
+echo "check: reStructuredText of Documentation/"
+for f in $(echo "$sources" | grep -E '^Documentation/.*\.rst$'); do
+	/usr/bin/python3 -c 'import sys, docutils.core
+docutils.core.publish_doctree(open(sys.argv[1]).read(), source_path=sys.argv[1],
+	settings_overrides={"halt_level": 2, "report_level": 2})' "$TOP/$f" ||
+		fail "rst: $f"
 done
 
 echo "check: sparse (C=2) and W=1 on ${KDIRS[*]}"

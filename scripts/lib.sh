@@ -17,3 +17,19 @@ die() {
 jobs() {
 	nproc 2>/dev/null || echo 2
 }
+
+# The patches to apply, in order: patches/series, then MAINTAINERS.patch.
+patch_list() {
+	[ -f "$TOP/patches/series" ] &&
+		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" |
+		sed "s|^|$TOP/patches/|"
+	[ -f "$TOP/MAINTAINERS.patch" ] && echo "$TOP/MAINTAINERS.patch"
+	return 0
+}
+
+# Files a unified diff creates, changes or deletes.
+files_of_patch() {
+	awk '/^--- / { old = $2 }
+	     /^\+\+\+ / { f = ($2 == "/dev/null") ? old : $2
+			  sub(/^[^\/]*\//, "", f); print f }' "$1"
+}

@@ -43,21 +43,6 @@ unpack_base() {
 	echo "$id" >"$PRISTINE/.taskset-base"
 }
 
-patch_list() {
-	[ -f "$TOP/patches/series" ] &&
-		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/patches/series" |
-		sed "s|^|$TOP/patches/|"
-	[ -f "$TOP/MAINTAINERS.patch" ] && echo "$TOP/MAINTAINERS.patch"
-	return 0
-}
-
-# Files a unified diff creates, changes or deletes.
-files_of_patch() {
-	awk '/^--- / { old = $2 }
-	     /^\+\+\+ / { f = ($2 == "/dev/null") ? old : $2
-			  sub(/^[^\/]*\//, "", f); print f }' "$1"
-}
-
 overlay_files() {
 	local e
 	for e in "${OVERLAY[@]}"; do
