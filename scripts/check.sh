@@ -11,6 +11,7 @@
 #  - docutils on every overlay .rst document: no warning;
 #  - our kernel directories rebuilt with sparse (C=2) and W=1: no warning;
 #  - the selftests built with -Wall -Werror.
+#  - scripts/test-pipeline.sh: the test verdicts are right.
 # Exits 1 if any check fails.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +26,9 @@ fail() {
 	echo "check: FAILED: $*" >&2
 	failed=1
 }
+
+echo "check: the pipeline's verdicts"
+"$TOP/scripts/test-pipeline.sh" || fail "scripts/test-pipeline.sh"
 
 checkpatch() {
 	local out

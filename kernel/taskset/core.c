@@ -68,7 +68,7 @@ static int __init taskset_init(void)
 		return -EINVAL;
 	}
 	taskset_ready = true;
-	pr_debug("taskset: %d facets\n", TASKSET_NR_FACETS);
+	pr_info("taskset: %d facets registered\n", TASKSET_NR_FACETS);
 	return 0;
 }
 core_initcall(taskset_init);

@@ -29,6 +29,7 @@ guest_kmemleak_scan() {
 	echo scan >/sys/kernel/debug/kmemleak
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >/dev/console
+	echo "guest: kmemleak scanned" >/dev/console
 }
 
 # QEMU runs with -no-reboot, so a reboot ends it.
