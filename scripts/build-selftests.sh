@@ -10,10 +10,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-src=$TREE
 if [ "${1:-}" = --vanilla ]; then
-	src=$PRISTINE
+	src=$("$TOP/scripts/prepare-tree.sh" --vanilla)
 	shift
+else
+	src=$("$TOP/scripts/prepare-tree.sh")
 fi
 [ $# -ge 1 ] || die "usage: build-selftests.sh [--vanilla] NAME [TARGET]..."
 name=$1

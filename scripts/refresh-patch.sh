@@ -13,6 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 1 ] || die "usage: refresh-patch.sh PATCH [FILE]..."
+arg=$1
 patch=$(realpath -m "$1")
 shift
 [ -d "$TREE" ] || die "no tree: run scripts/prepare-tree.sh first"
@@ -26,7 +27,7 @@ while read -r p; do
 	if [ "$p" = "$patch" ]; then seen=1; continue; fi
 	if [ $seen = 0 ]; then before+=("$p"); else after+=("$p"); fi
 done < <(patch_list)
-[ $seen = 1 ] || echo "refresh-patch: $1 is not in patches/series yet" >&2
+[ $seen = 1 ] || echo "refresh-patch: $arg is not in patches/series yet" >&2
 for p in "${after[@]}"; do
 	for f in $(files_of_patch "$p"); do
 		grep -qxF "$f" <<<"$files" &&

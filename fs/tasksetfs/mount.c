@@ -40,6 +40,18 @@ static struct tasksetfs_file tasksetfs_core_files[] = {
 		.mode	= 0444,
 		.ops	= &tasksetfs_ns_ops,
 	},
+	{
+		.name	= "taskset.namespaces",
+		.mode	= 0444,
+		.flags	= TASKSETFS_ROOT_ONLY,
+		.ops	= &tasksetfs_namespaces_ops,
+	},
+	{
+		.name	= "taskset.stat",
+		.mode	= 0444,
+		.flags	= TASKSETFS_ROOT_ONLY,
+		.ops	= &tasksetfs_stat_ops,
+	},
 	{ }	/* terminate */
 };
 

@@ -48,5 +48,9 @@ static inline struct taskset *tasksetfs_of_node(struct kernfs_open_file *of)
 extern const struct kernfs_ops tasksetfs_procs_ops;
 extern const struct kernfs_ops tasksetfs_facets_ops;
 extern const struct kernfs_ops tasksetfs_ns_ops;
+extern const struct kernfs_ops tasksetfs_namespaces_ops;
+extern const struct kernfs_ops tasksetfs_stat_ops;
+
+long tasksetfs_nr_namespaces(void);
 
 #endif /* _TASKSETFS_H */

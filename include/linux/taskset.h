@@ -128,8 +128,9 @@ static inline bool taskset_facet_is_ns(const struct taskset_facet *facet)
  * @kn: its directory in tasksetfs; NULL until tasksetfs has set up.
  * @parent: the node it inherits states from; NULL for the root.
  * @own: bitmap of the facets that have a state of their own here.
- * @nsproxy: the namespace states. The root's is init_nsproxy, which
- *	lives as long as the kernel.
+ * @nsproxy: the namespace states. The root's is init_nsproxy, the
+ *	namespace part of the initial proxy, which lives as long as the
+ *	kernel.
  *
  * Only the root exists so far; it is static and its fields do not
  * change after boot.
@@ -145,6 +146,7 @@ extern struct taskset taskset_root;
 
 bool taskset_facets_valid(void);
 bool taskset_enabled(void);
+unsigned long taskset_nr_nodes(void);
 bool taskset_owns(const struct taskset *ts, const struct taskset_facet *facet);
 struct ns_common *taskset_ns(const struct taskset *ts,
 			     const struct taskset_facet *facet);

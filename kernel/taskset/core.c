@@ -13,6 +13,7 @@
 #include <linux/nsproxy.h>
 #include <linux/printk.h>
 #include <linux/taskset.h>
+#include <linux/taskset_proxy.h>
 
 /* Set at boot once the compiled-in facets are found consistent. */
 static bool taskset_ready __ro_after_init;
@@ -30,6 +31,16 @@ struct taskset taskset_root = {
 bool taskset_enabled(void)
 {
 	return taskset_ready;
+}
+
+/**
+ * taskset_nr_nodes() - how many task set nodes exist
+ *
+ * Return: the number of nodes; only the root exists so far.
+ */
+unsigned long taskset_nr_nodes(void)
+{
+	return 1;
 }
 
 /**

@@ -21,6 +21,12 @@ ls -l /proc/self/ns/ | sed -n 's/.* \([a-z_]*\) -> /\1 /p'
 step "taskset.procs: every process (first lines)"
 head -5 /sys/fs/taskset/taskset.procs
 echo "... $(wc -l </sys/fs/taskset/taskset.procs) processes"
+step "taskset.stat: proxies are shared; counters of the proxy hash"
+cat /sys/fs/taskset/taskset.stat
+step "unshare -u: a task with a new uts namespace gets a proxy of its own"
+unshare -u sh -c 'hostname inner; cat /sys/fs/taskset/taskset.stat | head -3'
+step "taskset.namespaces: every namespace in use (type inode owner nodes tasks)"
+cat /sys/fs/taskset/taskset.namespaces
 step "read-only files refuse writes"
 echo 1 >/sys/fs/taskset/taskset.ns || echo "refused, as expected"
 step "done"

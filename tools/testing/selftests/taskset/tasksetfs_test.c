@@ -25,17 +25,18 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "taskset_util.h"
 
 #ifndef TASKSETFS_SUPER_MAGIC
 #define TASKSETFS_SUPER_MAGIC 0x54534554
 #endif
 
 #define BUF_SIZE 65536
-#define MNT_TEMPLATE "/tmp/tasksetfs.XXXXXX"
 #define MAX_PIDS 4096
 
 static const char *const root_files[] = {
-	"taskset.procs", "taskset.facets", "taskset.ns",
+	"taskset.procs", "taskset.facets", "taskset.ns", "taskset.namespaces",
+	"taskset.stat",
 };
 
 /* The namespace facets, and the /proc/PID/ns file of each one's state. */
@@ -51,43 +52,6 @@ static const struct {
 	{ "time", "time_for_children" },
 	{ "cgroup", "cgroup" },
 };
-
-static bool tasksetfs_registered(void)
-{
-	char line[128];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/filesystems", "r");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strcmp(line, "nodev\ttasksetfs\n");
-	fclose(f);
-	return found;
-}
-
-/* Read @dir/@name into @buf, NUL-terminated: length, or -errno. */
-static ssize_t read_at(const char *dir, const char *name, char *buf,
-		       size_t size)
-{
-	char path[PATH_MAX];
-	ssize_t len = 0, n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	if (n < 0)
-		len = -errno;
-	close(fd);
-	if (len >= 0)
-		buf[len] = '\0';
-	return len;
-}
 
 /* Parse taskset.procs: number of pids, or -1 if a line is malformed. */
 static int parse_pids(char *buf, pid_t *pids, int max)
@@ -352,6 +316,12 @@ TEST_F(tasksetfs, facets_lists_namespace_policies)
 	}
 }
 
+/* Files whose content does not change while the system is idle. */
+static bool is_static(const char *name)
+{
+	return !strcmp(name, "taskset.ns") || !strcmp(name, "taskset.facets");
+}
+
 /* Read-only files refuse to be opened for writing, whoever asks. */
 TEST_F(tasksetfs, read_only_files_refuse_writes)
 {
@@ -360,7 +330,7 @@ TEST_F(tasksetfs, read_only_files_refuse_writes)
 
 	for (i = 0; i < ARRAY_SIZE(root_files); i++) {
 		snprintf(path, sizeof(path), "%s/%s", self->dir, root_files[i]);
-		if (strcmp(root_files[i], "taskset.procs"))
+		if (is_static(root_files[i]))
 			ASSERT_GT(read_at(self->dir, root_files[i], before,
 					  sizeof(before)), 0);
 		ASSERT_EQ(open(path, O_WRONLY), -1) TH_LOG("%s", path);
@@ -368,7 +338,7 @@ TEST_F(tasksetfs, read_only_files_refuse_writes)
 		ASSERT_EQ(open(path, O_RDWR), -1) TH_LOG("%s", path);
 		ASSERT_EQ(errno, EACCES) TH_LOG("%s", path);
 		ASSERT_EQ(open(path, O_WRONLY | O_TRUNC), -1);
-		if (strcmp(root_files[i], "taskset.procs")) {
+		if (is_static(root_files[i])) {
 			ASSERT_GT(read_at(self->dir, root_files[i], after,
 					  sizeof(after)), 0);
 			ASSERT_STREQ(before, after);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the taskset selftests. */
+#ifndef __TASKSET_UTIL_H
+#define __TASKSET_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MNT_TEMPLATE "/tmp/tasksetfs.XXXXXX"
+
+static inline bool tasksetfs_registered(void)
+{
+	char line[128];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/filesystems", "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strcmp(line, "nodev\ttasksetfs\n");
+	fclose(f);
+	return found;
+}
+
+/* Read @dir/@name into @buf, NUL-terminated: length, or -errno. */
+static inline ssize_t read_at(const char *dir, const char *name, char *buf,
+			      size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t len = 0, n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	if (n < 0)
+		len = -errno;
+	close(fd);
+	if (len >= 0)
+		buf[len] = '\0';
+	return len;
+}
+
+/* The value of "@key <value>" in @dir/@name, or -1. */
+static inline long read_key(const char *dir, const char *name,
+			    const char *key)
+{
+	char buf[4096], *line, *save;
+	size_t len = strlen(key);
+
+	if (read_at(dir, name, buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, len) && line[len] == ' ')
+			return strtol(line + len + 1, NULL, 10);
+	return -1;
+}
+
+#endif /* __TASKSET_UTIL_H */
