@@ -12,7 +12,8 @@ export BUILD := $(abspath $(BUILD))
 TEST_CONFIG := $(CFG)/base.config $(CFG)/taskset.config $(CFG)/debug.config
 KERNEL := $(BUILD)/kernel/test/arch/x86/boot/bzImage
 
-.PHONY: all deps tree kernel run shell test test-kasan check clean distclean
+.PHONY: all deps tree kernel run shell test test-kasan test-upstream bench \
+	check clean distclean
 
 all: test
 
@@ -45,6 +46,17 @@ test: kernel
 test-kasan: deps
 	@k=$$($(S)/build-kernel.sh kasan $(TEST_CONFIG) $(CFG)/kasan.config) && d=$$($(S)/build-selftests.sh kasan) && \
 	$(S)/boot-tests.sh $$k kasan $$d -- --mem 1024 --timeout 900
+
+# The kernel's own selftests of the paths the proxy took over, on the
+# patched and an unpatched kernel of the same configuration.
+UPSTREAM_TESTS := clone3 nsfs pidfd timens proc
+test-upstream: deps
+	@$(S)/test-upstream.sh $(UPSTREAM_TESTS)
+
+# Cost of the paths the proxy took over: unpatched vs patched, same
+# configuration, deterministic QEMU; see scripts/bench.sh.
+bench: deps
+	@$(S)/bench.sh
 
 check: kernel
 	@$(S)/check.sh

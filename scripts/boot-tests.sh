@@ -3,11 +3,13 @@
 #
 # usage: scripts/boot-tests.sh KERNEL NAME DIR... [-- QEMU-OPTION...]
 #
-# Makes build/initramfs/NAME.cpio with each DIR's programs in /tests,
+# Makes build/initramfs/NAME.cpio with each DIR's programs in
+# /tests/$(basename DIR),
 # boots it with scripts/guest/test-init.sh, prints the TAP output, checks
 # the console log for kernel problems and prints "N passed, N failed".
 # Exits non-zero if a test failed, the boot did not finish, or the kernel
-# reported a problem. Logs: build/logs/NAME-DATE.{log,tap}.
+# reported a problem. Logs: build/logs/NAME-DATE.{log,tap}, the last
+# run's also as build/logs/NAME-last.{log,tap}.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,7 +19,7 @@ name=$2
 shift 2
 specs=()
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
-	specs+=("$1/.:/tests/")
+	specs+=("$1/.:/tests/$(basename "$1")/")
 	shift
 done
 [ "${1:-}" = -- ] && shift
@@ -33,6 +35,8 @@ status=0
 "$TOP/scripts/run-qemu.sh" --quiet --log "$stamp.log" --out "$stamp.tap" \
 	"$@" "$kernel" "$initrd" || status=$?
 
+ln -sf "${stamp##*/}.tap" "$BUILD/logs/$name-last.tap"
+ln -sf "${stamp##*/}.log" "$BUILD/logs/$name-last.log"
 tr -d '\r' <"$stamp.tap"
 echo
 ok=1

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Report the benchmark runs of scripts/bench.sh.
+
+usage: scripts/bench-report.py bench-{vanilla,patched}-tagN.tap...
+
+Per kernel and boot (tag), the median over rounds of each operation;
+per kernel, the mean of those medians over the tags; the ratio
+patched/unpatched; and the noise floor, the largest tag-to-tag spread
+((max - min) / mean) of either kernel. Times are per operation in guest
+nanoseconds, which under QEMU's deterministic mode are executed
+instructions on one CPU (no cache effects, no SMP contention, no time
+spent waiting).
+"""
+
+import collections
+import re
+import statistics
+import sys
+
+LINE = re.compile(r"^bench: (\S+) round=\d+ ns=([\d.]+)")
+NAME = re.compile(r"bench-(vanilla|patched)-tag(\d+)\.tap$")
+
+
+def main():
+    runs = collections.defaultdict(lambda: collections.defaultdict(dict))
+    order, mem = [], collections.defaultdict(list)
+    for path in sys.argv[1:]:
+        m = NAME.search(path)
+        if not m:
+            sys.exit("unexpected file name: " + path)
+        kernel, tag = m.group(1), int(m.group(2))
+        rounds = collections.defaultdict(list)
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                r = LINE.match(line)
+                if r:
+                    rounds[r.group(1)].append(float(r.group(2)))
+                    if r.group(1) not in order:
+                        order.append(r.group(1))
+                elif line.startswith("mem: ") and tag == 1:
+                    mem[kernel].append(line[5:])
+        for op, values in rounds.items():
+            runs[kernel][op][tag] = statistics.median(values)
+
+    print("Per operation: mean over boots (tags) of each boot's median, in")
+    print("guest ns = executed instructions (QEMU icount, 1 vCPU).")
+    print()
+    print("%-26s %14s %14s %8s %8s" %
+          ("operation", "unpatched", "patched", "ratio", "noise"))
+    lines = []
+    for op in order:
+        v_tags = runs["vanilla"].get(op, {})
+        p_tags = runs["patched"].get(op, {})
+        if not v_tags or not p_tags:
+            continue
+        v = statistics.mean(v_tags.values())
+        p = statistics.mean(p_tags.values())
+        noise = max((max(t.values()) - min(t.values())) / statistics.mean(t.values())
+                    for t in (v_tags, p_tags))
+        ratio = p / v
+        print("%-26s %14.1f %14.1f %8.4f %7.2f%%" %
+              (op, v, p, ratio, 100 * noise))
+        lines.append("bench: %s unpatched=%.1f patched=%.1f ratio=%.4f" %
+                     (op, v, p, ratio))
+    print()
+    for kernel in ("vanilla", "patched"):
+        for line in mem.get(kernel, []):
+            print("memory (%s): %s" % (kernel, line))
+    print()
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

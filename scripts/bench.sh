@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark the unpatched and the patched kernel, interleaved.
+#
+# usage: scripts/bench.sh [ITERATIONS [ROUNDS [TAGS]]]
+#
+# Builds build/kernel/cmp-vanilla and build/kernel/cmp-patched from the
+# same fragments (as scripts/test-upstream.sh does) and the static
+# benchmark tools/testing/selftests/taskset/bench/taskset_bench.c. Boots
+# each kernel once per tag (bench_tag=1..TAGS, default 3) in QEMU's
+# deterministic mode (shared/BENCH.md), the two kernels of one tag at
+# once, each running ITERATIONS (default 2000) x ROUNDS (default 5) of
+# every operation. Prints the table of scripts/bench-report.py: per
+# operation, the mean over tags of each boot's median, for both kernels,
+# their ratio and the tag-to-tag spread (the noise floor), then one line
+# "bench: NAME unpatched=X patched=Y ratio=Z" per operation.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+iterations=${1:-2000}
+rounds=${2:-5}
+tags=${3:-3}
+CFG=$TOP/scripts/config
+
+vanilla=$("$TOP/scripts/build-kernel.sh" --vanilla cmp-vanilla \
+	"$CFG/base.config" "$CFG/upstream.config")
+patched=$("$TOP/scripts/build-kernel.sh" cmp-patched \
+	"$CFG/base.config" "$CFG/upstream.config" "$CFG/taskset.config")
+
+tree=$("$TOP/scripts/prepare-tree.sh")
+bin=$BUILD/bench/taskset_bench
+mkdir -p "$BUILD/bench"
+gcc -O2 -static -Wall -Werror -isystem "$BUILD/kernel/cmp-patched/usr/include" \
+	-o "$bin" "$tree/tools/testing/selftests/taskset/bench/taskset_bench.c"
+initrd=$BUILD/initramfs/bench.cpio
+"$TOP/scripts/make-initramfs.sh" "$initrd" "$TOP/scripts/guest/bench-init.sh" \
+	"$bin:/bench/taskset_bench"
+
+boot() {
+	local kernel=$1 name=$2 tag=$3 out=$BUILD/logs/bench-$2-tag$3
+	: >"$out.tap"
+	"$TOP/scripts/run-qemu.sh" --quiet --deterministic --timeout 1800 \
+		--mem 256 --log "$out.log" --out "$out.tap" \
+		--append "bench_tag=$tag taskset.iterations=$iterations taskset.rounds=$rounds" \
+		"$kernel" "$initrd"
+	grep -q '^# bench-exit 0' "$out.tap" ||
+		die "$name tag $tag did not finish: $out.log"
+}
+
+results=()
+for tag in $(seq 1 "$tags"); do
+	echo "bench: tag $tag of $tags, both kernels" >&2
+	boot "$vanilla" vanilla "$tag" &
+	v=$!
+	boot "$patched" patched "$tag" &
+	p=$!
+	wait $v
+	wait $p
+	results+=("$BUILD/logs/bench-vanilla-tag$tag.tap"
+		  "$BUILD/logs/bench-patched-tag$tag.tap")
+done
+"$TOP/scripts/bench-report.py" "${results[@]}"

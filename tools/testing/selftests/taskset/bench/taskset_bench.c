@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cost of the paths the task set proxy takes over, measured from inside a
+ * guest: run on an unpatched and a patched kernel and compare
+ * (scripts/bench.sh). Under QEMU's deterministic mode a guest nanosecond
+ * is one executed instruction, so these are instruction counts on one
+ * CPU, not wall time.
+ *
+ * usage: taskset_bench [ITERATIONS [ROUNDS]]
+ *
+ * Prints, per operation and round, "bench: NAME round=R ns=X" (X per
+ * operation), then "mem: ..." lines about proxy sharing.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SHARERS 100
+#define STAT_FILE "/sys/fs/taskset/taskset.stat"
+
+static long iterations = 2000;
+static int rounds = 5;
+
+/* Two tasks in namespaces of their own, to setns into in turn. */
+static pid_t targets[2];
+static int target_fds[2];
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void reap(pid_t pid)
+{
+	if (pid < 0 || waitpid(pid, NULL, 0) != pid)
+		die("fork/wait");
+}
+
+static void op_getppid(long i)
+{
+	syscall(SYS_getppid);
+}
+
+static void op_uname(long i)
+{
+	struct utsname u;
+
+	uname(&u);
+}
+
+static void op_fork(long i)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+}
+
+static void op_clone3_newuts_newipc(long i)
+{
+	struct clone_args args = {
+		.flags = CLONE_NEWUTS | CLONE_NEWIPC,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(0);
+	reap(pid);
+}
+
+static void op_fork_unshare_uts(long i)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUTS) ? 1 : 0);
+	reap(pid);
+}
+
+static void op_setns_pidfd(long i)
+{
+	if (setns(target_fds[i & 1], CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET))
+		die("setns");
+}
+
+/* A child in new uts, ipc and net namespaces that waits to be killed. */
+static pid_t spawn_target(int *pidfd)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		die("target");
+	close(ready[0]);
+	*pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		die("pidfd_open");
+	return pid;
+}
+
+static void setup_targets(void)
+{
+	targets[0] = spawn_target(&target_fds[0]);
+	targets[1] = spawn_target(&target_fds[1]);
+}
+
+static void run(const char *name, void (*op)(long))
+{
+	int r;
+
+	for (r = 0; r < rounds; r++) {
+		long long t0, t1;
+		long i;
+
+		t0 = now_ns();
+		for (i = 0; i < iterations; i++)
+			op(i);
+		t1 = now_ns();
+		printf("bench: %s round=%d ns=%.1f\n", name, r,
+		       (double)(t1 - t0) / iterations);
+		fflush(stdout);
+	}
+}
+
+static long stat_value(const char *key)
+{
+	char line[128];
+	long v = -1;
+	FILE *f;
+
+	f = fopen(STAT_FILE, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) &&
+		    line[strlen(key)] == ' ')
+			v = atol(line + strlen(key) + 1);
+	fclose(f);
+	return v;
+}
+
+/* Object size of a slab cache, or -1 (the cache may be merged). */
+static long slab_object_bytes(const char *cache)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slab_size", cache);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * SHARERS tasks setns into one target's uts and ipc: how many proxies do
+ * they add? An unpatched kernel gives each its own nsproxy.
+ */
+static void mem_report(void)
+{
+	long before = stat_value("proxies"), after;
+	int go[2], ready[2], i;
+	pid_t pids[SHARERS];
+	char c;
+
+	printf("mem: nsproxy_slab_size=%ld taskset_proxy_slab_size=%ld\n",
+	       slab_object_bytes("nsproxy"),
+	       slab_object_bytes("taskset_proxy"));
+	if (pipe(go) || pipe(ready))
+		die("pipe");
+	for (i = 0; i < SHARERS; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			die("fork");
+		if (pids[i] == 0) {
+			close(go[1]);
+			if (setns(target_fds[0], CLONE_NEWUTS | CLONE_NEWIPC))
+				_exit(1);
+			if (write(ready[1], "x", 1) != 1)
+				_exit(1);
+			if (read(go[0], &c, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		if (read(ready[0], &c, 1) != 1)
+			die("sharer");
+	}
+	after = stat_value("proxies");
+	close(go[1]);
+	for (i = 0; i < SHARERS; i++)
+		reap(pids[i]);
+	if (before >= 0)
+		printf("mem: sharers=%d proxies_added=%ld\n", SHARERS,
+		       after - before);
+	else
+		printf("mem: sharers=%d proxies_added=%d (one nsproxy each)\n",
+		       SHARERS, SHARERS);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		iterations = atol(argv[1]);
+	if (argc > 2)
+		rounds = atoi(argv[2]);
+	if (iterations <= 0 || rounds <= 0) {
+		fprintf(stderr, "usage: %s [ITERATIONS [ROUNDS]]\n", argv[0]);
+		return 2;
+	}
+	setup_targets();
+	run("getppid", op_getppid);
+	run("uname", op_uname);
+	run("fork_exit_wait", op_fork);
+	run("clone3_newuts_newipc", op_clone3_newuts_newipc);
+	run("fork_unshare_uts", op_fork_unshare_uts);
+	run("setns_pidfd_uts_ipc_net", op_setns_pidfd);
+	mem_report();
+	kill(targets[0], SIGKILL);
+	kill(targets[1], SIGKILL);
+	reap(targets[0]);
+	reap(targets[1]);
+	return 0;
+}
