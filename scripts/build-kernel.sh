@@ -44,7 +44,9 @@ missing=$(cat "$@" | sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p' \
 	while read -r want; do
 		case $want in
 		*=*) grep -qxF "$want" "$obj/.config.want" || echo "$want" ;;
-		*) grep -q "^$want=" "$obj/.config.want" && echo "$want=n" ;;
+		*) if grep -q "^$want=" "$obj/.config.want"; then
+			echo "$want=n"
+		   fi ;;
 		esac
 	done)
 [ -z "$missing" ] ||

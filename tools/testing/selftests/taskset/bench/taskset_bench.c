@@ -106,7 +106,56 @@ static void op_setns_pidfd(long i)
 		die("setns");
 }
 
-/* A child in new uts, ipc and net namespaces that waits to be killed. */
+/*
+ * Two children that setns into the targets' uts, ipc and net namespaces
+ * from the benchmark's own state, and so hold the very proxies a setns
+ * of the benchmark into a target ends up with: its setns then finds its
+ * proxy instead of allocating one.
+ */
+static pid_t holders[2];
+
+static void setup_holders(void)
+{
+	int ready[2], i;
+	char c;
+
+	if (pipe(ready))
+		die("pipe");
+	for (i = 0; i < 2; i++) {
+		holders[i] = fork();
+		if (holders[i] < 0)
+			die("fork");
+		if (holders[i] == 0) {
+			if (setns(target_fds[i], CLONE_NEWUTS | CLONE_NEWIPC |
+				  CLONE_NEWNET))
+				_exit(1);
+			if (write(ready[1], "x", 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		if (read(ready[0], &c, 1) != 1)
+			die("holder");
+	}
+	close(ready[0]);
+	close(ready[1]);
+}
+
+static void kill_holders(void)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		kill(holders[i], SIGKILL);
+		reap(holders[i]);
+	}
+}
+
+/*
+ * A child in new uts, ipc, net and mount namespaces that waits to be
+ * killed. Its mount namespace is its own, so no task holds the states of
+ * a setns into its uts, ipc and net only: such a setns allocates a proxy.
+ */
 static pid_t spawn_target(int *pidfd)
 {
 	int ready[2];
@@ -119,7 +168,8 @@ static pid_t spawn_target(int *pidfd)
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET))
+		if (unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			    CLONE_NEWNS))
 			_exit(1);
 		if (write(ready[1], "x", 1) != 1)
 			_exit(1);
@@ -256,6 +306,10 @@ int main(int argc, char **argv)
 	run("clone3_newuts_newipc", op_clone3_newuts_newipc);
 	run("fork_unshare_uts", op_fork_unshare_uts);
 	run("setns_pidfd_uts_ipc_net", op_setns_pidfd);
+	/* The same, while other tasks hold the states it switches to. */
+	setup_holders();
+	run("setns_pidfd_shared", op_setns_pidfd);
+	kill_holders();
 	mem_report();
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
