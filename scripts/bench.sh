@@ -29,7 +29,7 @@ patched=$("$TOP/scripts/build-kernel.sh" cmp-patched \
 tree=$("$TOP/scripts/prepare-tree.sh")
 bin=$BUILD/bench/taskset_bench
 mkdir -p "$BUILD/bench"
-gcc -O2 -static -Wall -Werror -isystem "$BUILD/kernel/cmp-patched/usr/include" \
+gcc -O2 -static -pthread -Wall -Werror -isystem "$BUILD/kernel/cmp-patched/usr/include" \
 	-o "$bin" "$tree/tools/testing/selftests/taskset/bench/taskset_bench.c"
 initrd=$BUILD/initramfs/bench.cpio
 "$TOP/scripts/make-initramfs.sh" "$initrd" "$TOP/scripts/guest/bench-init.sh" \
@@ -39,7 +39,7 @@ boot() {
 	local kernel=$1 name=$2 tag=$3 out=$BUILD/logs/bench-$2-tag$3
 	: >"$out.tap"
 	"$TOP/scripts/run-qemu.sh" --quiet --deterministic --timeout 1800 \
-		--mem 256 --log "$out.log" --out "$out.tap" \
+		--mem 1024 --log "$out.log" --out "$out.tap" \
 		--append "bench_tag=$tag taskset.iterations=$iterations taskset.rounds=$rounds" \
 		"$kernel" "$initrd"
 	grep -q '^# bench-exit 0' "$out.tap" ||

@@ -50,7 +50,7 @@ static void facet_show(struct seq_file *sf, const struct taskset_facet *facet)
 static int facets_show(struct seq_file *sf, void *v)
 {
 	struct taskset *ts = tasksetfs_of_node(sf->private);
-	struct taskset_facet *facet;
+	const struct taskset_facet *facet;
 	int id;
 
 	for_each_taskset_facet(facet, id)

@@ -162,8 +162,6 @@ static int __init tasksetfs_init(void)
 {
 	int ret;
 
-	if (!taskset_enabled())
-		return -ENODEV;
 	ret = tasksetfs_create_root();
 	if (ret)
 		goto err;

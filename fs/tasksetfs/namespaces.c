@@ -7,12 +7,21 @@
  *
  * nodes counts the task set nodes whose state it is; tasks counts the
  * references of the proxies holding it: their tasks, plus short-lived
- * references (a setns() in progress). Lines are made from a snapshot of
- * the proxy hash, so namespaces can be listed without scanning /proc.
+ * references (a setns() in progress).
+ *
+ * The listing is made once, when the file is opened, from a snapshot of
+ * the proxy hash taken under RCU: reading it takes no lock that a state
+ * change takes, and reads of any size cost nothing more. A line is shown
+ * only to an opener that could have found the namespace in /proc: one of
+ * its own namespaces, or one whose owner user namespace it has
+ * CAP_SYS_ADMIN in. The opener's credentials decide, not the reader's.
  */
 
-#include <linux/minmax.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/proc_ns.h>
+#include <linux/sched.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -21,24 +30,107 @@
 
 #include "tasksetfs.h"
 
-/* Room for the namespaces of this many more proxies than counted. */
-#define SNAPSHOT_SLACK	16
-
-struct ns_use {
-	struct ns_common *ns;
+/**
+ * struct ns_line - one line of the listing
+ * @ns: the namespace, as an identity only: never dereferenced once the
+ *	snapshot is dropped.
+ * @facet: the namespace's facet id.
+ * @inum: its nsfs inode number.
+ * @owner: its owner user namespace's inode number.
+ * @nodes: the nodes whose state it is.
+ * @tasks: the references of the proxies holding it.
+ */
+struct ns_line {
+	const struct ns_common *ns;
 	int facet;
+	unsigned int inum;
+	unsigned int owner;
+	unsigned int nodes;
 	unsigned long tasks;
 };
 
-struct ns_snapshot {
-	struct ns_use *uses;
+/**
+ * struct ns_listing - what an opener of the file reads
+ * @nr: the number of lines.
+ * @lines: the lines, sorted and merged.
+ */
+struct ns_listing {
 	size_t nr;
-	size_t max;
+	struct ns_line lines[];
 };
+
+/* Could the opener of @file have found @ns in /proc? */
+static bool ns_visible(const struct file *file, const struct nsproxy *own,
+		       const struct taskset_facet *facet,
+		       struct ns_common *ns)
+{
+	if (facet->ns_of(own) == ns)
+		return true;
+	return !security_capable(file->f_cred, ns->ops->owner(ns),
+				 CAP_SYS_ADMIN, CAP_OPT_NOAUDIT);
+}
+
+/* Add the lines of @proxy's namespaces that the opener may see. */
+static size_t add_proxy_lines(struct ns_listing *listing,
+			      const struct file *file,
+			      const struct nsproxy *own,
+			      struct taskset_proxy *proxy)
+{
+	/* The snapshot's own reference is not a task. */
+	unsigned long tasks = refcount_read(&proxy->ns.count) - 1;
+	const struct taskset_facet *facet;
+	size_t nr = listing->nr;
+	int id;
+
+	for_each_taskset_facet(facet, id) {
+		struct ns_common *ns;
+
+		if (!taskset_facet_is_ns(facet))
+			continue;
+		ns = facet->ns_of(&proxy->ns);
+		if (!ns_visible(file, own, facet, ns))
+			continue;
+		listing->lines[nr++] = (struct ns_line) {
+			.ns	= ns,
+			.facet	= id,
+			.inum	= ns->inum,
+			.owner	= ns->ops->owner(ns)->ns.inum,
+			.nodes	= taskset_ns(&taskset_root, facet) == ns,
+			.tasks	= tasks,
+		};
+	}
+	return nr;
+}
+
+static int cmp_ns_line(const void *a, const void *b)
+{
+	const struct ns_line *x = a, *y = b;
+
+	if (x->facet != y->facet)
+		return x->facet - y->facet;
+	return x->inum < y->inum ? -1 : x->inum > y->inum;
+}
+
+/* Sort, then fold the lines of one namespace into its first one. */
+static void merge_lines(struct ns_listing *listing)
+{
+	struct ns_line *lines = listing->lines;
+	size_t i, out = 0;
+
+	sort(lines, listing->nr, sizeof(*lines), cmp_ns_line, NULL);
+	for (i = 0; i < listing->nr; i++) {
+		if (out && lines[out - 1].ns == lines[i].ns) {
+			lines[out - 1].tasks += lines[i].tasks;
+			continue;
+		}
+		lines[out++] = lines[i];
+	}
+	listing->nr = out;
+}
 
 static unsigned int nr_ns_facets(void)
 {
-	struct taskset_facet *facet;
+	const struct taskset_facet *facet;
 	unsigned int nr = 0;
 	int id;
 
@@ -48,139 +140,70 @@ static unsigned int nr_ns_facets(void)
 }
 
 /*
- * Record @proxy's namespaces, each with a reference: the proxy holds
- * its namespaces until after it is unhashed, so they are alive here.
- * Called under taskset_proxy_lock.
+ * Build the listing the opener of @file may see, from a snapshot of the
+ * proxies, which pins their namespaces while their lines are made.
  */
-static bool snapshot_proxy(struct taskset_proxy *proxy, void *arg)
+static struct ns_listing *make_listing(const struct file *file)
 {
-	unsigned long tasks = refcount_read(&proxy->ns.count);
-	struct ns_snapshot *snap = arg;
-	struct taskset_facet *facet;
-	int id;
+	const struct nsproxy *own = current->nsproxy;
+	struct taskset_proxy **proxies;
+	struct ns_listing *listing;
+	size_t nr, i;
 
-	if (snap->max - snap->nr < nr_ns_facets())
-		return false;
-	for_each_taskset_facet(facet, id) {
-		struct ns_common *ns;
-
-		if (!taskset_facet_is_ns(facet))
-			continue;
-		ns = facet->ns_of(&proxy->ns);
-		refcount_inc(&ns->count);
-		snap->uses[snap->nr++] = (struct ns_use) {
-			.ns = ns, .facet = id, .tasks = tasks,
-		};
+	proxies = taskset_proxy_snapshot(&nr);
+	if (!proxies)
+		return NULL;
+	listing = kvmalloc(struct_size(listing, lines, nr * nr_ns_facets()),
+			   GFP_KERNEL);
+	if (listing) {
+		listing->nr = 0;
+		for (i = 0; i < nr; i++)
+			listing->nr = add_proxy_lines(listing, file, own,
+						      proxies[i]);
+		merge_lines(listing);
 	}
-	return true;
+	taskset_proxy_snapshot_put(proxies, nr);
+	return listing;
 }
 
-static void snapshot_put(struct ns_snapshot *snap)
+static int namespaces_open(struct kernfs_open_file *of)
 {
-	size_t i;
-
-	for (i = 0; i < snap->nr; i++)
-		snap->uses[i].ns->ops->put(snap->uses[i].ns);
-	kvfree(snap->uses);
+	of->priv = make_listing(of->file);
+	return of->priv ? 0 : -ENOMEM;
 }
 
-static int cmp_ns_use(const void *a, const void *b)
+static void namespaces_release(struct kernfs_open_file *of)
 {
-	const struct ns_use *x = a, *y = b;
-
-	if (x->facet != y->facet)
-		return x->facet - y->facet;
-	return x->ns->inum < y->ns->inum ? -1 : x->ns->inum > y->ns->inum;
+	kvfree(of->priv);
 }
 
-/* Sort, then fold the entries of one namespace into its first one. */
-static void snapshot_merge(struct ns_snapshot *snap)
+static void *namespaces_start(struct seq_file *sf, loff_t *pos)
 {
-	size_t i, out = 0;
+	struct kernfs_open_file *of = sf->private;
+	struct ns_listing *listing = of->priv;
 
-	sort(snap->uses, snap->nr, sizeof(*snap->uses), cmp_ns_use, NULL);
-	for (i = 0; i < snap->nr; i++) {
-		if (out && snap->uses[out - 1].ns == snap->uses[i].ns) {
-			snap->uses[out - 1].tasks += snap->uses[i].tasks;
-			/* Drop the duplicate's reference now. */
-			snap->uses[i].ns->ops->put(snap->uses[i].ns);
-			continue;
-		}
-		snap->uses[out++] = snap->uses[i];
-	}
-	snap->nr = out;
+	return *pos < listing->nr ? &listing->lines[*pos] : NULL;
 }
 
-/**
- * tasksetfs_ns_snapshot() - take a merged snapshot of the namespaces in use
- * @snap: filled with one referenced entry per namespace instance
- *
- * Context: may sleep.
- * Return: 0, or -ENOMEM.
- */
-static int tasksetfs_ns_snapshot(struct ns_snapshot *snap)
+static void *namespaces_next(struct seq_file *sf, void *v, loff_t *pos)
 {
-	struct taskset_proxy_stats stats;
-
-	taskset_proxy_read_stats(&stats);
-	snap->max = (stats.proxies + SNAPSHOT_SLACK) * nr_ns_facets();
-	for (;;) {
-		snap->nr = 0;
-		snap->uses = kvmalloc_array(snap->max, sizeof(*snap->uses),
-					    GFP_KERNEL);
-		if (!snap->uses)
-			return -ENOMEM;
-		if (taskset_proxy_for_each(snapshot_proxy, snap))
-			break;
-		/* More proxies appeared than there was room for. */
-		snapshot_put(snap);
-		snap->max *= 2;
-	}
-	snapshot_merge(snap);
-	return 0;
-}
-
-/**
- * tasksetfs_nr_namespaces() - count the namespace instances in use
- *
- * Context: may sleep.
- * Return: the number of distinct namespaces proxies hold, or -ENOMEM.
- */
-long tasksetfs_nr_namespaces(void)
-{
-	struct ns_snapshot snap;
-	long nr;
-
-	if (tasksetfs_ns_snapshot(&snap))
-		return -ENOMEM;
-	nr = snap.nr;
-	snapshot_put(&snap);
-	return nr;
-}
-
-static void ns_use_show(struct seq_file *sf, const struct ns_use *use)
-{
-	const struct taskset_facet *facet = taskset_facets[use->facet];
-	struct user_namespace *owner = use->ns->ops->owner(use->ns);
-	unsigned int nodes = taskset_ns(&taskset_root, facet) == use->ns;
-
-	seq_printf(sf, "%s %u %u %u %lu\n", facet->name, use->ns->inum,
-		   owner->ns.inum, nodes, use->tasks);
+	++*pos;
+	return namespaces_start(sf, pos);
 }
 
 static int namespaces_show(struct seq_file *sf, void *v)
 {
-	struct ns_snapshot snap;
-	size_t i;
+	const struct ns_line *line = v;
 
-	if (tasksetfs_ns_snapshot(&snap))
-		return -ENOMEM;
-	for (i = 0; i < snap.nr; i++)
-		ns_use_show(sf, &snap.uses[i]);
-	snapshot_put(&snap);
+	seq_printf(sf, "%s %u %u %u %lu\n", taskset_facets[line->facet]->name,
+		   line->inum, line->owner, line->nodes, line->tasks);
 	return 0;
 }
 
 const struct kernfs_ops tasksetfs_namespaces_ops = {
+	.open		= namespaces_open,
+	.release	= namespaces_release,
+	.seq_start	= namespaces_start,
+	.seq_next	= namespaces_next,
 	.seq_show	= namespaces_show,
 };

@@ -29,7 +29,7 @@ static void ns_show_one(struct seq_file *sf, const struct taskset *ts,
 static int ns_show(struct seq_file *sf, void *v)
 {
 	struct taskset *ts = tasksetfs_of_node(sf->private);
-	struct taskset_facet *facet;
+	const struct taskset_facet *facet;
 	int id;
 
 	for_each_taskset_facet(facet, id)

@@ -5,6 +5,9 @@
  * that opened the file. Processes that namespace cannot see are left out.
  *
  * The root node's processes are every process, kernel threads included.
+ * As for cgroup.procs, the hidepid= option of the opener's procfs does
+ * not apply: a process id is not a secret the file would reveal, and the
+ * file's mode says who may read it.
  */
 
 #include <linux/pid.h>
@@ -90,10 +93,6 @@ static void *procs_next(struct seq_file *sf, void *v, loff_t *pos)
 	return procs_start(sf, pos);
 }
 
-static void procs_stop(struct seq_file *sf, void *v)
-{
-}
-
 static int procs_show(struct seq_file *sf, void *v)
 {
 	struct procs_iter *it = v;
@@ -107,6 +106,5 @@ const struct kernfs_ops tasksetfs_procs_ops = {
 	.release	= procs_release,
 	.seq_start	= procs_start,
 	.seq_next	= procs_next,
-	.seq_stop	= procs_stop,
 	.seq_show	= procs_show,
 };

@@ -51,6 +51,4 @@ extern const struct kernfs_ops tasksetfs_ns_ops;
 extern const struct kernfs_ops tasksetfs_namespaces_ops;
 extern const struct kernfs_ops tasksetfs_stat_ops;
 
-long tasksetfs_nr_namespaces(void);
-
 #endif /* _TASKSETFS_H */

@@ -13,7 +13,9 @@
 #define _LINUX_TASKSET_H
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
+#include <linux/user_namespace.h>
 
 struct kernfs_node;
 struct ns_common;
@@ -59,17 +61,22 @@ enum taskset_on_empty {
 
 /**
  * struct taskset_facet - one kind of per-task state
- * @name: name in tasksetfs ("uts", "tasks"); lower case letters and
- *	digits, at most TASKSET_FACET_NAME_LEN characters, unique.
- * @id: index in taskset_facets[], set at boot.
+ * @name: name in tasksetfs ("uts", "tasks"): the name it is listed with in
+ *	include/linux/taskset_facets.h, so unique.
+ * @id: index in taskset_facets[], from enum taskset_facet_id.
  * @enter: the facet's enter policy.
  * @create: TASKSET_CREATE_* ways its instances are created.
  * @empty_default: on_empty of a node that a clone/unshare of this facet
  *	created.
  * @clone_flag: for a namespace facet, its CLONE_NEW* flag; 0 otherwise.
  * @ns_of: for a namespace facet, its namespace in @nsp; NULL otherwise.
+ * @ucount: for a namespace facet, the ucount type its instances are
+ *	charged to, which counts them.
+ * @uncharged: for a namespace facet, how many of its instances exist
+ *	without a charge (a static initial namespace).
  *
- * Facets are defined statically and never change after boot: no lock.
+ * Facets are defined with DEFINE_TASKSET_FACET(), const, and checked at
+ * compile time: no lock, no boot-time validation.
  */
 struct taskset_facet {
 	const char *name;
@@ -79,6 +86,8 @@ struct taskset_facet {
 	enum taskset_on_empty empty_default;
 	unsigned long clone_flag;
 	struct ns_common *(*ns_of)(const struct nsproxy *nsp);
+	enum ucount_type ucount;
+	unsigned int uncharged;
 };
 
 #define TASKSET_FACET(_x) _x ## _taskset_id,
@@ -95,18 +104,47 @@ enum taskset_facet_id {
  */
 #define TASKSET_FACET(_x)						\
 	_x ## _taskset_facet,
-extern struct taskset_facet
+extern const struct taskset_facet
 #include <linux/taskset_facets.h>
 	*const taskset_facets[TASKSET_NR_FACETS];
 #undef TASKSET_FACET
 
+/* A facet's id is a bit of a node's @own bitmap. */
+static_assert(TASKSET_NR_FACETS <= BITS_PER_LONG);
+
+/**
+ * DEFINE_TASKSET_FACET - define a facet's description
+ * @_name: the facet's name as listed in include/linux/taskset_facets.h
+ * @_enter: its enum taskset_enter policy
+ * @_create: its TASKSET_CREATE_* ways of creation
+ * @_empty: its enum taskset_on_empty default
+ * @_clone_flag: its CLONE_NEW* flag, 0 unless created by clone
+ * @...: further designated initializers (.ns_of, ...)
+ *
+ * The policies are compile-time constants, checked here: a facet with
+ * inconsistent policies does not build.
+ */
+#define DEFINE_TASKSET_FACET(_name, _enter, _create, _empty, _clone_flag, ...) \
+	static_assert(sizeof(#_name) - 1 <= TASKSET_FACET_NAME_LEN);	\
+	static_assert((_enter) <= TASKSET_ENTER_ANY);			\
+	static_assert((_empty) <= TASKSET_EMPTY_DELETE);		\
+	static_assert((_create) && !((_create) & ~TASKSET_CREATE_MASK)); \
+	static_assert(!(_clone_flag) == !((_create) & TASKSET_CREATE_CLONE)); \
+	const struct taskset_facet _name ## _taskset_facet = {		\
+		.name		= #_name,				\
+		.id		= _name ## _taskset_id,			\
+		.enter		= _enter,				\
+		.create		= _create,				\
+		.empty_default	= _empty,				\
+		.clone_flag	= _clone_flag,				\
+		__VA_ARGS__						\
+	}
+
 /**
  * for_each_taskset_facet - iterate over every registered facet
  * @facet: struct taskset_facet pointer, the cursor
- * @id: int, the facet's id
- *
- * checkpatch's "macro argument reuse" CHECK stays: @id is the loop
- * counter, a plain variable, as in cgroup's for_each_subsys().
+ * @id: int, the facet's id; a plain variable, as in cgroup's
+ *	for_each_subsys()
  */
 #define for_each_taskset_facet(facet, id)				\
 	for ((id) = 0; (id) < TASKSET_NR_FACETS &&			\
@@ -128,7 +166,7 @@ static inline bool taskset_facet_is_ns(const struct taskset_facet *facet)
  * @kn: its directory in tasksetfs; NULL until tasksetfs has set up.
  * @parent: the node it inherits states from; NULL for the root.
  * @own: bitmap of the facets that have a state of their own here.
- * @nsproxy: the namespace states. The root's is init_nsproxy, the
+ * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns, the
  *	namespace part of the initial proxy, which lives as long as the
  *	kernel.
  *
@@ -144,9 +182,8 @@ struct taskset {
 
 extern struct taskset taskset_root;
 
-bool taskset_facets_valid(void);
-bool taskset_enabled(void);
 unsigned long taskset_nr_nodes(void);
+long taskset_nr_namespaces(void);
 bool taskset_owns(const struct taskset *ts, const struct taskset_facet *facet);
 struct ns_common *taskset_ns(const struct taskset *ts,
 			     const struct taskset_facet *facet);

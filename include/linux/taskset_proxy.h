@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The proxy: what a task points to. It aggregates the task's facet
- * states (its namespaces, embedded as a struct nsproxy, and its resource
- * facets' states) and its task set node. Tasks with the same node and
- * states share one proxy, found through a hash, as tasks with the same
- * cgroups share a css_set.
+ * states (its namespaces, embedded as a struct nsproxy) and its task set
+ * node. Tasks with the same node and states share one proxy, found
+ * through a hash, as tasks with the same cgroups share a css_set.
  *
  * task->nsproxy points to the proxy's namespace part, so that existing
  * readers of task->nsproxy->X_ns are unchanged; to_taskset_proxy() leads
@@ -13,40 +12,55 @@
  * Lifetime and locking:
  *  - A proxy is refcounted as a whole by its nsproxy's count: one
  *    reference per task pointing to it, plus short-lived ones (a setns
- *    looking at another task's namespaces, pidfs' namespace ioctls). The
- *    last put_nsproxy() unhashes and frees it.
- *  - A published proxy never changes: its node and states are its hash
- *    key. New states are assembled in a "work" proxy that is not shared
- *    (on the stack, or in a struct nsset), then turned into a shared
- *    proxy by taskset_proxy_get().
- *  - The hash table and the statistics are protected by
- *    taskset_proxy_lock, a spinlock taken last, never across a sleep and
- *    never in the task-exit fast path of tasks that share their proxy.
+ *    looking at another task's namespaces, pidfs' namespace ioctls, a
+ *    reader of taskset.namespaces). The last put_nsproxy() unhashes it,
+ *    puts its namespaces and frees it after an RCU grace period.
+ *  - A proxy is first a private "work" proxy: allocated by
+ *    taskset_proxy_alloc() before anything can fail, filled by its one
+ *    owner, then published by taskset_proxy_share(), which never fails.
+ *    From publication on, its key (node and namespace pointers) never
+ *    changes: that is what lets lookups run under RCU alone.
+ *  - The hash is an rhashtable: lookups take no lock (RCU, then
+ *    refcount_inc_not_zero(), which fails on a proxy being released);
+ *    insertion and removal take the bucket's lock only.
  *  - The rules for task->nsproxy itself are in include/linux/nsproxy.h.
  */
 #ifndef _LINUX_TASKSET_PROXY_H
 #define _LINUX_TASKSET_PROXY_H
 
+#include <linux/bug.h>
 #include <linux/container_of.h>
-#include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/nsproxy.h>
+#include <linux/rhashtable-types.h>
 #include <linux/taskset.h>
+#include <linux/types.h>
 
 /**
  * struct taskset_proxy - the shared per-task aggregator
- * @ns: the namespace states; task->nsproxy points here.
- * @node: the task set node of the proxy's tasks; NULL without
- *	CONFIG_TASKSET. Part of the hash key.
- * @state: the resource facets' states, indexed by facet id; NULL for
- *	namespace facets, whose states are in @ns. Part of the hash key.
- * @hash_node: entry in the proxy hash table; unhashed for a work proxy.
- *	Protected by taskset_proxy_lock.
+ * @ns: the namespace states; task->nsproxy points here. Part of the key.
+ * @node: the task set node of the proxy's tasks. Part of the key.
+ * @hash_node: entry in the proxy hash; not linked while the proxy is a
+ *	work proxy, nor if the hash could not take it (it then stays
+ *	private: correct, only not shared).
+ * @rcu: frees the proxy after a grace period, once released, since a
+ *	lookup may still be reading it.
+ * @put_node: queues the put of a reference that must not be dropped in
+ *	the holder's context (taskset_proxy_put_deferred()); used only
+ *	while the proxy is live, so it shares room with @rcu.
+ * @debug_key: the key's hash at publication, checked at release.
  */
 struct taskset_proxy {
 	struct nsproxy ns;
 	struct taskset *node;
-	void *state[TASKSET_NR_FACETS];
-	struct hlist_node hash_node;
+	struct rhash_head hash_node;
+	union {
+		struct rcu_head rcu;
+		struct llist_node put_node;
+	};
+#ifdef CONFIG_DEBUG_TASKSET
+	u32 debug_key;
+#endif
 };
 
 /**
@@ -60,48 +74,60 @@ static inline struct taskset_proxy *to_taskset_proxy(struct nsproxy *nsp)
 	return container_of(nsp, struct taskset_proxy, ns);
 }
 
-/**
- * taskset_proxy_state() - a proxy's state of a resource facet
- * @proxy: the proxy
- * @id: the facet's id
- *
- * Return: the state; one indexed load.
- */
-static inline void *taskset_proxy_state(const struct taskset_proxy *proxy,
-					int id)
-{
-	return proxy->state[id];
-}
-
+/* The initial proxy; its namespace part is the initial namespaces. */
 extern struct taskset_proxy init_taskset_proxy;
 
-/* The initial namespaces: the namespace part of the initial proxy. */
-#define init_nsproxy (init_taskset_proxy.ns)
+/* The node of the initial proxy: the root, or none without task sets. */
+#define TASKSET_INIT_NODE \
+	(IS_ENABLED(CONFIG_TASKSET) ? &taskset_root : NULL)
 
 /**
  * struct taskset_proxy_stats - counters of the proxy hash
  * @proxies: proxies that exist, the initial one included.
- * @hits: lookups that found a proxy to share.
- * @misses: lookups that had to allocate a proxy.
- * @fresh: proxies allocated without a lookup, since they hold a namespace
- *	created for them that no other proxy can hold.
+ * @hits: state changes that found a proxy to share.
+ * @misses: state changes that published a new proxy.
  */
 struct taskset_proxy_stats {
-	unsigned long proxies;
+	long proxies;
 	unsigned long hits;
 	unsigned long misses;
-	unsigned long fresh;
 };
 
-void taskset_proxy_work_init(struct taskset_proxy *work,
-			     const struct nsproxy *from);
-void taskset_proxy_work_drop(struct taskset_proxy *work);
-struct nsproxy *taskset_proxy_get(struct taskset_proxy *work, bool fresh);
+#ifdef CONFIG_DEBUG_TASKSET
+static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
+					       u32 key)
+{
+	proxy->debug_key = key;
+}
+
+static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
+					       u32 key)
+{
+	WARN_ONCE(proxy->debug_key != key,
+		  "taskset: a published proxy's key changed\n");
+}
+#else
+static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
+					       u32 key)
+{
+}
+
+static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
+					       u32 key)
+{
+}
+#endif
+
+struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from);
+void taskset_proxy_free(struct nsproxy *work);
+void taskset_proxy_discard(struct nsproxy *work);
+struct nsproxy *taskset_proxy_share(struct nsproxy *work);
 void taskset_proxy_release(struct nsproxy *nsp);
+void taskset_proxy_put_deferred(struct taskset_proxy *proxy);
+struct taskset_proxy **taskset_proxy_snapshot(size_t *nr);
+void taskset_proxy_snapshot_put(struct taskset_proxy **proxies, size_t nr);
 void taskset_proxy_read_stats(struct taskset_proxy_stats *stats);
-bool taskset_proxy_for_each(bool (*fn)(struct taskset_proxy *proxy,
-				       void *arg),
-			    void *arg);
 void __init taskset_proxy_cache_init(void);
+void __init taskset_proxy_publish_initial(void);
 
 #endif /* _LINUX_TASKSET_PROXY_H */

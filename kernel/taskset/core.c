@@ -3,35 +3,22 @@
  * Task sets: the root node and the queries tasksetfs makes of a node.
  *
  * The root task set owns a state for every facet: for namespaces, the
- * initial ones, held by init_nsproxy. It is static, so it and what it
- * points to live as long as the kernel and are read without a lock.
+ * initial ones, held by the initial proxy. It is static, so it and what
+ * it points to live as long as the kernel and are read without a lock.
  */
 
 #include <linux/bitmap.h>
-#include <linux/cache.h>
 #include <linux/init.h>
 #include <linux/nsproxy.h>
 #include <linux/printk.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
-
-/* Set at boot once the compiled-in facets are found consistent. */
-static bool taskset_ready __ro_after_init;
+#include <linux/user_namespace.h>
 
 struct taskset taskset_root = {
 	.own		= GENMASK(TASKSET_NR_FACETS - 1, 0),
-	.nsproxy	= &init_nsproxy,
+	.nsproxy	= &init_taskset_proxy.ns,
 };
-
-/**
- * taskset_enabled() - did task sets initialise
- *
- * Return: true once the facets have been checked at boot and found valid.
- */
-bool taskset_enabled(void)
-{
-	return taskset_ready;
-}
 
 /**
  * taskset_nr_nodes() - how many task set nodes exist
@@ -41,6 +28,27 @@ bool taskset_enabled(void)
 unsigned long taskset_nr_nodes(void)
 {
 	return 1;
+}
+
+/**
+ * taskset_nr_namespaces() - how many namespaces of the facets exist
+ *
+ * Counts every namespace of a facet's type that exists, whether a task, a
+ * node, an open nsfs file or a bind mount holds it, from the kernel's own
+ * namespace accounting: O(1) in the number of namespaces, without a lock.
+ *
+ * Return: the number of namespaces.
+ */
+long taskset_nr_namespaces(void)
+{
+	const struct taskset_facet *facet;
+	long nr = 0;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (taskset_facet_is_ns(facet))
+			nr += ucount_total(facet->ucount) + facet->uncharged;
+	return nr;
 }
 
 /**
@@ -73,12 +81,6 @@ struct ns_common *taskset_ns(const struct taskset *ts,
 
 static int __init taskset_init(void)
 {
-	if (!taskset_facets_valid()) {
-		/* The facet list or a facet is wrong: a kernel bug. */
-		WARN(1, "taskset: invalid facets, task sets disabled\n");
-		return -EINVAL;
-	}
-	taskset_ready = true;
 	pr_info("taskset: %d facets registered\n", TASKSET_NR_FACETS);
 	return 0;
 }

@@ -22,61 +22,66 @@
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
-#define DEFINE_NS_FACET(_name, _clone_flag)				\
-struct taskset_facet _name ## _taskset_facet = {			\
-	.name		= #_name,					\
-	.enter		= TASKSET_ENTER_SELF,				\
-	.create		= TASKSET_CREATE_MKDIR | TASKSET_CREATE_CLONE,	\
-	.empty_default	= TASKSET_EMPTY_DELETE,				\
-	.clone_flag	= _clone_flag,					\
-	.ns_of		= _name ## _ns_of,				\
-}
+/*
+ * A namespace facet: entered by its own task only, created by clone or
+ * mkdir, expiring with its last task. Namespaces are counted by the
+ * ucount they are charged to (@_ucount); @_uncharged is 1 where the
+ * initial namespace is static, and so never charged.
+ */
+#define DEFINE_NS_FACET(_name, _clone_flag, _ucount, _uncharged)	\
+	DEFINE_TASKSET_FACET(_name, TASKSET_ENTER_SELF,			\
+			     TASKSET_CREATE_MKDIR | TASKSET_CREATE_CLONE, \
+			     TASKSET_EMPTY_DELETE, _clone_flag,		\
+			     .ns_of = _name ## _ns_of,			\
+			     .ucount = _ucount,				\
+			     .uncharged = _uncharged)
 
 static struct ns_common *uts_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->uts_ns->ns;
 }
 
-DEFINE_NS_FACET(uts, CLONE_NEWUTS);
+DEFINE_NS_FACET(uts, CLONE_NEWUTS, UCOUNT_UTS_NAMESPACES, 1);
 
 static struct ns_common *ipc_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->ipc_ns->ns;
 }
 
-DEFINE_NS_FACET(ipc, CLONE_NEWIPC);
+DEFINE_NS_FACET(ipc, CLONE_NEWIPC, UCOUNT_IPC_NAMESPACES, 1);
 
 static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
 {
 	return from_mnt_ns(nsp->mnt_ns);
 }
 
-DEFINE_NS_FACET(mnt, CLONE_NEWNS);
+/* The initial mount namespace is allocated, and charged, at boot. */
+DEFINE_NS_FACET(mnt, CLONE_NEWNS, UCOUNT_MNT_NAMESPACES, 0);
 
 static struct ns_common *pid_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->pid_ns_for_children->ns;
 }
 
-DEFINE_NS_FACET(pid, CLONE_NEWPID);
+DEFINE_NS_FACET(pid, CLONE_NEWPID, UCOUNT_PID_NAMESPACES, 1);
 
 static struct ns_common *net_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->net_ns->ns;
 }
 
-DEFINE_NS_FACET(net, CLONE_NEWNET);
+DEFINE_NS_FACET(net, CLONE_NEWNET, UCOUNT_NET_NAMESPACES, 1);
 
 static struct ns_common *time_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->time_ns_for_children->ns;
 }
 
-DEFINE_NS_FACET(time, CLONE_NEWTIME);
+DEFINE_NS_FACET(time, CLONE_NEWTIME, UCOUNT_TIME_NAMESPACES, 1);
 
 static struct ns_common *cgroup_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->cgroup_ns->ns;
 }
 
-DEFINE_NS_FACET(cgroup, CLONE_NEWCGROUP);
+DEFINE_NS_FACET(cgroup, CLONE_NEWCGROUP, UCOUNT_CGROUP_NAMESPACES, 1);

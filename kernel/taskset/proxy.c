@@ -4,117 +4,146 @@
  *
  * A task's proxy changes only in the task's own context (clone, unshare,
  * setns, exec with a pending time namespace). Each such change first
- * assembles the new states in a work proxy that is not shared, then asks
- * taskset_proxy_get() for a shared proxy with exactly those states: an
- * existing one if the hash has it (one reference more), a new one
- * otherwise. A fork that changes nothing never gets here: it takes one
- * more reference on its parent's proxy, as it always did.
+ * allocates a work proxy (taskset_proxy_alloc()), so that nothing can
+ * fail later for lack of memory, fills it with the new states, and, at
+ * its point of no return, exchanges it for the shared proxy with exactly
+ * those states (taskset_proxy_share()): an existing one if the hash has
+ * it, the work proxy itself otherwise. A fork that changes nothing never
+ * gets here: it takes one more reference on its parent's proxy, as it
+ * always did.
  *
  * See include/linux/taskset_proxy.h for the locking and lifetime rules.
  */
 
 #include <linux/cgroup.h>
-#include <linux/hashtable.h>
+#include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/ipc_namespace.h>
-#include <linux/hash.h>
 #include <linux/mnt_namespace.h>
+#include <linux/percpu.h>
 #include <linux/pid_namespace.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
-#include <linux/string.h>
+#include <linux/sort.h>
 #include <linux/taskset_proxy.h>
 #include <linux/time_namespace.h>
 #include <linux/utsname.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
-#define TASKSET_PROXY_HASH_BITS	7
-
-/*
- * taskset_proxy_lock protects taskset_proxy_hash, every proxy's
- * hash_node, and taskset_proxy_counts. It nests inside nothing that
- * sleeps and is never held while a namespace is put.
- */
-static DEFINE_SPINLOCK(taskset_proxy_lock);
-static DEFINE_HASHTABLE(taskset_proxy_hash, TASKSET_PROXY_HASH_BITS);
-static struct taskset_proxy_stats taskset_proxy_counts = { .proxies = 1 };
+/* Room for this many proxies more than counted when a snapshot starts. */
+#define SNAPSHOT_SLACK	64
 
 static struct kmem_cache *taskset_proxy_cachep __ro_after_init;
+static struct rhashtable proxy_hash;
 
 /*
- * The hash key: the node, the namespace pointers and the resource
- * states, all pointers. The eight namespace pointers are contiguous in
- * struct nsproxy, from uts_ns to its end. The key is hashed and compared
- * a word at a time: this is on the path of every setns() and unshare(),
- * and jhash() or memcmp() of the same words cost several times more.
+ * The counters of taskset.stat, per CPU so that the lock-free hit path
+ * writes no shared cache line; summed when read. proxies is counted
+ * where a proxy is published and released, which may be different CPUs.
  */
-#define NS_KEY_OFFSET	offsetof(struct nsproxy, uts_ns)
-#define NS_KEY_WORDS	8
-static_assert(sizeof(struct nsproxy) - NS_KEY_OFFSET ==
-	      NS_KEY_WORDS * sizeof(unsigned long));
+struct proxy_pcpu_stats {
+	long proxies;
+	unsigned long hits;
+	unsigned long misses;
+};
 
-static const unsigned long *ns_key(const struct taskset_proxy *proxy)
+static DEFINE_PER_CPU(struct proxy_pcpu_stats, proxy_stats);
+
+/* The key is every field of struct nsproxy but the count, and the node. */
+static_assert(sizeof(struct nsproxy) ==
+	      offsetofend(struct nsproxy, cgroup_ns),
+	      "a new nsproxy field must join the proxy key");
+
+static u64 mix(u64 hash, const void *ptr)
 {
-	return (const void *)&proxy->ns + NS_KEY_OFFSET;
+	return (hash ^ (unsigned long)ptr) * GOLDEN_RATIO_64;
 }
 
-static unsigned long mix(unsigned long hash, const void *word)
+static u32 proxy_key_hash(const struct taskset_proxy *proxy, u32 seed)
 {
-	return hash_long(hash + (unsigned long)word, BITS_PER_LONG);
-}
+	const struct nsproxy *ns = &proxy->ns;
+	u64 hash = seed;
 
-/*
- * Hash the node and the namespaces only: proxies that differ in resource
- * states alone share a bucket, and proxy_key_equal() tells them apart.
- */
-static u32 proxy_hash(const struct taskset_proxy *proxy)
-{
-	const unsigned long *key = ns_key(proxy);
-	unsigned long hash = mix(0, proxy->node);
-	int i;
-
-	for (i = 0; i < NS_KEY_WORDS; i++)
-		hash = mix(hash, (void *)key[i]);
-	return hash_long(hash, 32);
+	hash = mix(hash, proxy->node);
+	hash = mix(hash, ns->uts_ns);
+	hash = mix(hash, ns->ipc_ns);
+	hash = mix(hash, ns->mnt_ns);
+	hash = mix(hash, ns->pid_ns_for_children);
+	hash = mix(hash, ns->net_ns);
+	hash = mix(hash, ns->time_ns);
+	hash = mix(hash, ns->time_ns_for_children);
+	hash = mix(hash, ns->cgroup_ns);
+	return hash >> 32;
 }
 
 static bool proxy_key_equal(const struct taskset_proxy *a,
 			    const struct taskset_proxy *b)
 {
-	const unsigned long *ka = ns_key(a), *kb = ns_key(b);
-	int i;
+	const struct nsproxy *x = &a->ns, *y = &b->ns;
 
-	if (a->node != b->node)
-		return false;
-	for (i = 0; i < NS_KEY_WORDS; i++)
-		if (ka[i] != kb[i])
-			return false;
-	for (i = 0; i < TASKSET_NR_FACETS; i++)
-		if (a->state[i] != b->state[i])
-			return false;
-	return true;
+	return a->node == b->node &&
+	       x->uts_ns == y->uts_ns &&
+	       x->ipc_ns == y->ipc_ns &&
+	       x->mnt_ns == y->mnt_ns &&
+	       x->pid_ns_for_children == y->pid_ns_for_children &&
+	       x->net_ns == y->net_ns &&
+	       x->time_ns == y->time_ns &&
+	       x->time_ns_for_children == y->time_ns_for_children &&
+	       x->cgroup_ns == y->cgroup_ns;
+}
+
+/* The lookup key is a proxy too: the work proxy being shared. */
+static u32 proxy_hashfn(const void *data, u32 len, u32 seed)
+{
+	return proxy_key_hash(data, seed);
+}
+
+static int proxy_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return !proxy_key_equal(arg->key, obj);
+}
+
+static const struct rhashtable_params proxy_hash_params = {
+	.head_offset		= offsetof(struct taskset_proxy, hash_node),
+	.hashfn			= proxy_hashfn,
+	.obj_hashfn		= proxy_hashfn,
+	.obj_cmpfn		= proxy_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+/**
+ * taskset_proxy_alloc() - allocate a work proxy
+ * @from: the nsproxy whose node the work proxy inherits
+ *
+ * Allocate first, so that nothing fails for lack of memory once the
+ * states have been changed. The namespace pointers are for the caller to
+ * fill in, each with a reference that the work proxy then owns.
+ *
+ * Context: may sleep.
+ * Return: the work proxy's nsproxy, with a count of 1, or NULL.
+ */
+struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
+{
+	const struct taskset_proxy *parent =
+		container_of(from, struct taskset_proxy, ns);
+	struct taskset_proxy *work;
+
+	work = kmem_cache_alloc(taskset_proxy_cachep, GFP_KERNEL);
+	if (!work)
+		return NULL;
+	refcount_set(&work->ns.count, 1);
+	work->node = parent->node;
+	return &work->ns;
 }
 
 /**
- * taskset_proxy_work_init() - start a work proxy from an existing one
- * @work: the work proxy, typically on the stack
- * @from: the nsproxy whose node and resource states @work inherits
- *
- * Only the node and the resource states are copied, without references:
- * the namespace pointers are for the caller to fill in, each with a
- * reference that @work then owns.
+ * taskset_proxy_free() - free a work proxy that holds no reference
+ * @work: the work proxy's nsproxy, never published
  */
-void taskset_proxy_work_init(struct taskset_proxy *work,
-			     const struct nsproxy *from)
+void taskset_proxy_free(struct nsproxy *work)
 {
-	const struct taskset_proxy *proxy =
-		container_of(from, struct taskset_proxy, ns);
-
-	/* Every namespace pointer is set by the caller: no memset. */
-	refcount_set(&work->ns.count, 1);
-	work->node = proxy->node;
-	memcpy(work->state, proxy->state, sizeof(work->state));
-	INIT_HLIST_NODE(&work->hash_node);
+	kmem_cache_free(taskset_proxy_cachep, to_taskset_proxy(work));
 }
 
 /* Put the namespace references that @nsp owns. */
@@ -137,114 +166,95 @@ static void put_namespaces(struct nsproxy *nsp)
 }
 
 /**
- * taskset_proxy_work_drop() - give up a work proxy
- * @work: the work proxy
+ * taskset_proxy_discard() - give up a filled work proxy
+ * @work: the work proxy's nsproxy, never published
  *
- * Puts the namespace references @work owns.
+ * Puts the namespace references @work owns and frees it.
+ *
+ * Context: may sleep.
  */
-void taskset_proxy_work_drop(struct taskset_proxy *work)
+void taskset_proxy_discard(struct nsproxy *work)
 {
-	WARN_ON_ONCE(!hlist_unhashed(&work->hash_node));
-	put_namespaces(&work->ns);
+	put_namespaces(work);
+	taskset_proxy_free(work);
 }
 
-/*
- * Find a live proxy with @work's key and take a reference on it. A proxy
- * whose count already dropped to zero is being released: it is skipped.
- */
-static struct taskset_proxy *find_proxy(const struct taskset_proxy *work,
-					u32 hash)
+/* A live proxy with @key's states, referenced, or NULL. */
+static struct taskset_proxy *lookup_proxy(const struct taskset_proxy *key)
 {
 	struct taskset_proxy *proxy;
 
-	lockdep_assert_held(&taskset_proxy_lock);
-	hash_for_each_possible(taskset_proxy_hash, proxy, hash_node, hash) {
-		if (proxy_key_equal(proxy, work) &&
-		    refcount_inc_not_zero(&proxy->ns.count))
-			return proxy;
-	}
-	return NULL;
-}
-
-static struct taskset_proxy *find_proxy_locked(const struct taskset_proxy *work,
-					       u32 hash)
-{
-	struct taskset_proxy *proxy;
-
-	spin_lock(&taskset_proxy_lock);
-	proxy = find_proxy(work, hash);
-	if (proxy)
-		taskset_proxy_counts.hits++;
-	spin_unlock(&taskset_proxy_lock);
+	rcu_read_lock();
+	proxy = rhashtable_lookup(&proxy_hash, key, proxy_hash_params);
+	if (proxy && !refcount_inc_not_zero(&proxy->ns.count))
+		proxy = NULL;	/* being released: its key is free again */
+	rcu_read_unlock();
 	return proxy;
 }
 
 /*
- * Hash @proxy, unless another task published the same key meanwhile:
- * then return that one, referenced, and leave @proxy unhashed.
+ * Hash @work, unless a live proxy with its key got there first: then
+ * return that one, referenced. A proxy with the key that is being
+ * released gives its place to @work. If the hash cannot take @work (no
+ * memory to grow it), @work stays private: correct, just not shared.
  */
-static struct taskset_proxy *hash_proxy(struct taskset_proxy *proxy,
-					u32 hash, bool fresh)
+static struct taskset_proxy *hash_proxy(struct taskset_proxy *work)
 {
-	struct taskset_proxy *found = NULL;
+	struct taskset_proxy *old;
 
-	spin_lock(&taskset_proxy_lock);
-	if (!fresh)
-		found = find_proxy(proxy, hash);
-	if (found) {
-		taskset_proxy_counts.hits++;
-	} else {
-		hash_add(taskset_proxy_hash, &proxy->hash_node, hash);
-		taskset_proxy_counts.proxies++;
-		if (fresh)
-			taskset_proxy_counts.fresh++;
-		else
-			taskset_proxy_counts.misses++;
+	rcu_read_lock();
+	for (;;) {
+		old = rhashtable_lookup_get_insert_key(&proxy_hash, work,
+						       &work->hash_node,
+						       proxy_hash_params);
+		if (IS_ERR_OR_NULL(old)) {
+			old = NULL;
+			break;
+		}
+		if (refcount_inc_not_zero(&old->ns.count))
+			break;
+		if (!rhashtable_replace_fast(&proxy_hash, &old->hash_node,
+					     &work->hash_node,
+					     proxy_hash_params)) {
+			old = NULL;
+			break;
+		}
+		/* It was unhashed meanwhile: try again. */
 	}
-	spin_unlock(&taskset_proxy_lock);
-	return found;
+	rcu_read_unlock();
+	return old;
 }
 
 /**
- * taskset_proxy_get() - the shared proxy with a work proxy's states
- * @work: the assembled states; its references are consumed
- * @fresh: @work holds a namespace just created for it, which no proxy
- *	can hold yet: skip the lookup
+ * taskset_proxy_share() - the shared proxy with a work proxy's states
+ * @work: the work proxy's nsproxy, filled; it is consumed
  *
- * Looks @work's key up and returns the proxy found, with a reference
- * taken; only on a miss allocates a proxy, which takes over @work's
- * references. Either way @work no longer owns any reference.
+ * Looks @work's key up and returns the live proxy found, with a
+ * reference taken, freeing @work; on a miss publishes @work itself. From
+ * then on the returned proxy's key must not change.
+ *
+ * This is meant for a point of no return: it cannot fail.
  *
  * Context: may sleep.
- * Return: a referenced, shared nsproxy, or ERR_PTR(-ENOMEM).
+ * Return: a referenced, shared nsproxy.
  */
-struct nsproxy *taskset_proxy_get(struct taskset_proxy *work, bool fresh)
+struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 {
-	u32 hash = proxy_hash(work);
-	struct taskset_proxy *proxy, *found;
+	struct taskset_proxy *proxy = to_taskset_proxy(work), *found;
 
 	might_sleep();
-	if (!fresh) {
-		found = find_proxy_locked(work, hash);
-		if (found)
-			goto drop_work;
-	}
-
-	proxy = kmem_cache_alloc(taskset_proxy_cachep, GFP_KERNEL);
-	if (!proxy) {
-		taskset_proxy_work_drop(work);
-		return ERR_PTR(-ENOMEM);
-	}
-	*proxy = *work;
-	INIT_HLIST_NODE(&proxy->hash_node);
-	found = hash_proxy(proxy, hash, fresh);
+	found = lookup_proxy(proxy);
 	if (!found)
-		return &proxy->ns;
-	kmem_cache_free(taskset_proxy_cachep, proxy);
-
-drop_work:
-	taskset_proxy_work_drop(work);
-	return &found->ns;
+		found = hash_proxy(proxy);
+	if (found) {
+		this_cpu_inc(proxy_stats.hits);
+		taskset_proxy_discard(work);
+		return &found->ns;
+	}
+	this_cpu_inc(proxy_stats.misses);
+	this_cpu_inc(proxy_stats.proxies);
+	taskset_proxy_debug_publish(proxy, proxy_key_hash(proxy, 0));
+	return work;
 }
 
 /**
@@ -253,7 +263,8 @@ drop_work:
  *
  * Called by put_nsproxy() (as free_nsproxy()) when the count drops to
  * zero. A lookup may still see the proxy until it is unhashed here, but
- * cannot take a reference on it any more.
+ * cannot take a reference on it any more; it is freed after a grace
+ * period, so that such a lookup can still read it.
  *
  * Context: process context; may sleep in the namespaces' put.
  */
@@ -263,58 +274,171 @@ void taskset_proxy_release(struct nsproxy *nsp)
 
 	if (WARN_ON_ONCE(proxy == &init_taskset_proxy))
 		return;
-	spin_lock(&taskset_proxy_lock);
-	if (!hlist_unhashed(&proxy->hash_node)) {
-		hash_del(&proxy->hash_node);
-		taskset_proxy_counts.proxies--;
-	}
-	spin_unlock(&taskset_proxy_lock);
+	taskset_proxy_debug_release(proxy, proxy_key_hash(proxy, 0));
+	/* Fails harmlessly for a private proxy or one replaced meanwhile. */
+	rhashtable_remove_fast(&proxy_hash, &proxy->hash_node,
+			       proxy_hash_params);
+	this_cpu_dec(proxy_stats.proxies);
 	put_namespaces(nsp);
-	kmem_cache_free(taskset_proxy_cachep, proxy);
+	kfree_rcu(proxy, rcu);
+}
+
+static LLIST_HEAD(deferred_puts);
+
+static void put_deferred(struct work_struct *work)
+{
+	struct taskset_proxy *proxy, *next;
+
+	llist_for_each_entry_safe(proxy, next, llist_del_all(&deferred_puts),
+				  put_node)
+		put_nsproxy(&proxy->ns);
+}
+
+static DECLARE_WORK(deferred_put_work, put_deferred);
+
+/**
+ * taskset_proxy_put_deferred() - drop a reference without releasing here
+ * @proxy: a proxy the caller holds a reference on
+ *
+ * For a reader that took a reference on proxies it does not own (a
+ * listing): if its reference is the last, the release, and with it the
+ * final put of another user's namespaces, happens in a work item, not in
+ * the reader's context.
+ */
+void taskset_proxy_put_deferred(struct taskset_proxy *proxy)
+{
+	if (refcount_dec_not_one(&proxy->ns.count))
+		return;
+	if (llist_add(&proxy->put_node, &deferred_puts))
+		schedule_work(&deferred_put_work);
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Take a reference on every live proxy in the hash, into @proxies, which
+ * has room for @max. Returns how many, or @max + 1 if there were more.
+ * A resize during the walk may show a proxy twice: the caller folds
+ * duplicates.
+ */
+static size_t snapshot_walk(struct taskset_proxy **proxies, size_t max)
+{
+	struct rhashtable_iter iter;
+	struct taskset_proxy *proxy;
+	size_t nr = 0;
+
+	rhashtable_walk_enter(&proxy_hash, &iter);
+	rhashtable_walk_start(&iter);
+	while ((proxy = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(proxy)) {
+			if (PTR_ERR(proxy) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (nr == max) {
+			nr = max + 1;
+			break;
+		}
+		if (refcount_inc_not_zero(&proxy->ns.count))
+			proxies[nr++] = proxy;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return nr;
+}
+
+/* Sort @proxies and drop the second reference of any duplicate. */
+static size_t snapshot_fold(struct taskset_proxy **proxies, size_t nr)
+{
+	size_t i, out = 0;
+
+	sort(proxies, nr, sizeof(*proxies), cmp_ptr, NULL);
+	for (i = 0; i < nr; i++) {
+		if (out && proxies[out - 1] == proxies[i]) {
+			taskset_proxy_put_deferred(proxies[i]);
+			continue;
+		}
+		proxies[out++] = proxies[i];
+	}
+	return out;
+}
+
+/**
+ * taskset_proxy_snapshot() - reference every shared proxy
+ * @nr: set to the number of proxies returned
+ *
+ * The walk runs under RCU, without any lock that state changes take.
+ * Release the snapshot with taskset_proxy_snapshot_put(): it never does
+ * a proxy's final put in the caller's context.
+ *
+ * Context: may sleep.
+ * Return: an array of @nr referenced proxies, or NULL without memory.
+ */
+struct taskset_proxy **taskset_proxy_snapshot(size_t *nr)
+{
+	size_t max = atomic_read(&proxy_hash.nelems) + SNAPSHOT_SLACK;
+	struct taskset_proxy **proxies;
+	size_t n;
+
+	for (;;) {
+		proxies = kvmalloc_array(max, sizeof(*proxies), GFP_KERNEL);
+		if (!proxies)
+			return NULL;
+		n = snapshot_walk(proxies, max);
+		if (n <= max)
+			break;
+		/* More proxies appeared than there was room for. */
+		taskset_proxy_snapshot_put(proxies, max);
+		max *= 2;
+	}
+	*nr = snapshot_fold(proxies, n);
+	return proxies;
+}
+
+/**
+ * taskset_proxy_snapshot_put() - release a snapshot
+ * @proxies: the array taskset_proxy_snapshot() returned
+ * @nr: its number of proxies
+ */
+void taskset_proxy_snapshot_put(struct taskset_proxy **proxies, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		taskset_proxy_put_deferred(proxies[i]);
+	kvfree(proxies);
 }
 
 /**
  * taskset_proxy_read_stats() - read the hash counters
- * @stats: filled with a consistent copy of the counters
+ * @stats: filled with the sums of the per-CPU counters
+ *
+ * The counters are read without a lock: each is exact, but they may not
+ * be from the same instant. The cost is one pass over the CPUs.
  */
 void taskset_proxy_read_stats(struct taskset_proxy_stats *stats)
 {
-	spin_lock(&taskset_proxy_lock);
-	*stats = taskset_proxy_counts;
-	spin_unlock(&taskset_proxy_lock);
-}
+	int cpu;
 
-/**
- * taskset_proxy_for_each() - call a function on every shared proxy
- * @fn: called with taskset_proxy_lock held, so must not sleep; returns
- *	false to stop the walk
- * @arg: passed to @fn
- *
- * A proxy being released may be visited: its states are still held.
- *
- * Return: false if @fn stopped the walk.
- */
-bool taskset_proxy_for_each(bool (*fn)(struct taskset_proxy *proxy,
-				       void *arg),
-			    void *arg)
-{
-	struct taskset_proxy *proxy;
-	bool complete = true;
-	int bkt;
+	/* The initial proxy is never counted by a publication. */
+	*stats = (struct taskset_proxy_stats) { .proxies = 1 };
+	for_each_possible_cpu(cpu) {
+		const struct proxy_pcpu_stats *s = per_cpu_ptr(&proxy_stats, cpu);
 
-	spin_lock(&taskset_proxy_lock);
-	hash_for_each(taskset_proxy_hash, bkt, proxy, hash_node) {
-		if (!fn(proxy, arg)) {
-			complete = false;
-			break;
-		}
+		stats->proxies += READ_ONCE(s->proxies);
+		stats->hits += READ_ONCE(s->hits);
+		stats->misses += READ_ONCE(s->misses);
 	}
-	spin_unlock(&taskset_proxy_lock);
-	return complete;
 }
 
 /**
- * taskset_proxy_cache_init() - create the proxy slab cache
+ * taskset_proxy_cache_init() - create the proxy slab cache and hash
  *
  * Called early in boot, before the first proxy is allocated.
  */
@@ -322,22 +446,24 @@ void __init taskset_proxy_cache_init(void)
 {
 	taskset_proxy_cachep = KMEM_CACHE(taskset_proxy,
 					  SLAB_PANIC | SLAB_ACCOUNT);
+	if (rhashtable_init(&proxy_hash, &proxy_hash_params))
+		panic("taskset: cannot allocate the proxy hash\n");
 }
 
-/*
- * Hash the initial proxy, so that tasks returning to the initial states
- * share it. Not earlier: the initial mount namespace is set in it at
- * boot, after the cache is created, and a hashed key must not change.
+/**
+ * taskset_proxy_publish_initial() - hash the initial proxy
+ *
+ * Called once the initial mount namespace is in place, the last change
+ * to the initial proxy's key, so that tasks returning to the initial
+ * states share it. No task has changed its states before: they are all
+ * still the initial proxy's.
  */
-static int __init taskset_proxy_hash_init(void)
+void __init taskset_proxy_publish_initial(void)
 {
 	struct taskset_proxy *init = &init_taskset_proxy;
 
-	if (IS_ENABLED(CONFIG_TASKSET))
-		init->node = &taskset_root;
-	spin_lock(&taskset_proxy_lock);
-	hash_add(taskset_proxy_hash, &init->hash_node, proxy_hash(init));
-	spin_unlock(&taskset_proxy_lock);
-	return 0;
+	if (WARN_ON(rhashtable_insert_fast(&proxy_hash, &init->hash_node,
+					   proxy_hash_params)))
+		return;
+	taskset_proxy_debug_publish(init, proxy_key_hash(init, 0));
 }
-pure_initcall(taskset_proxy_hash_init);

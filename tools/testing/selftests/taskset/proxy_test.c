@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
@@ -206,15 +207,18 @@ TEST_F(proxy, setns_back_shares_parents_proxy)
 	EXPECT_EQ(ns_ino(child, "uts"), ns_ino(getpid(), "uts"));
 }
 
-/* A namespace created by clone3 gets a proxy without a lookup. */
-TEST_F(proxy, clone3_new_namespaces_get_fresh_proxy)
+/*
+ * A namespace created by clone3 gets a proxy of its own: the lookup
+ * misses, and the hash then has one proxy more.
+ */
+TEST_F(proxy, clone3_new_namespaces_get_new_proxy)
 {
 	struct clone_args args = {
 		.flags = CLONE_NEWUTS | CLONE_NEWIPC,
 		.exit_signal = SIGCHLD,
 	};
 	long proxies = stat_of(_metadata, self->dir, "proxies");
-	long fresh = stat_of(_metadata, self->dir, "hash_fresh");
+	long misses = stat_of(_metadata, self->dir, "hash_misses");
 	char status;
 	pid_t pid;
 
@@ -229,8 +233,61 @@ TEST_F(proxy, clone3_new_namespaces_get_fresh_proxy)
 	self->kids.pids[self->kids.nr_pids++] = pid;
 	ASSERT_EQ(read(self->kids.done[0], &status, 1), 1);
 	EXPECT_EQ(stat_of(_metadata, self->dir, "proxies"), proxies + 1);
-	EXPECT_EQ(stat_of(_metadata, self->dir, "hash_fresh"), fresh + 1);
+	EXPECT_EQ(stat_of(_metadata, self->dir, "hash_misses"), misses + 1);
 	EXPECT_NE(ns_ino(pid, "uts"), ns_ino(getpid(), "uts"));
+}
+
+/* The pid of the kernel thread called @comm, or -1. */
+static pid_t find_kthread(const char *comm)
+{
+	char path[64], name[32];
+	pid_t pid;
+
+	for (pid = 2; pid < 200; pid++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f) &&
+		    !strncmp(name, comm, strlen(comm)) &&
+		    name[strlen(comm)] == '\n') {
+			fclose(f);
+			return pid;
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
+static int setns_mnt(void *arg)
+{
+	return setns(*(int *)arg, CLONE_NEWNS) ? errno : 0;
+}
+
+/*
+ * kdevtmpfs unshares its mount namespace early in boot, before any
+ * initcall: its proxy is in the root node all the same, and a task of
+ * the root that joins its mount namespace shares its proxy.
+ */
+TEST_F(proxy, early_boot_proxy_is_in_root_node)
+{
+	pid_t kdev = find_kthread("kdevtmpfs");
+	long proxies, hits;
+	int fd;
+
+	ASSERT_GT(kdev, 0) TH_LOG("no kdevtmpfs thread: CONFIG_DEVTMPFS?");
+	fd = open_ns_of(kdev, "mnt");
+	ASSERT_GE(fd, 0) TH_LOG("%m: kdevtmpfs's mnt ns");
+	ASSERT_NE(ns_ino(kdev, "mnt"), ns_ino(getpid(), "mnt"));
+	proxies = stat_of(_metadata, self->dir, "proxies");
+	hits = stat_of(_metadata, self->dir, "hash_hits");
+
+	ASSERT_GT(spawn(_metadata, &self->kids, setns_mnt, &fd), 0);
+	EXPECT_EQ(stat_of(_metadata, self->dir, "proxies"), proxies);
+	EXPECT_EQ(stat_of(_metadata, self->dir, "hash_hits"), hits + 1);
+	close(fd);
 }
 
 /* A grandchild that lives until the fixture lets its parent go. */
@@ -359,7 +416,8 @@ TEST_F(proxy, no_leak_after_storm)
 	self->kids.nr_pids = 0;
 
 	EXPECT_EQ(stat_of(_metadata, self->dir, "proxies"), proxies);
-	EXPECT_EQ(stat_of(_metadata, self->dir, "namespaces"), namespaces);
+	/* An ipc namespace is freed from a work item: wait for it. */
+	EXPECT_EQ(wait_stat(self->dir, "namespaces", namespaces), namespaces);
 	ASSERT_GT(read_at(self->dir, "taskset.namespaces", after,
 			  sizeof(after)), 0);
 	EXPECT_STREQ(before, after);

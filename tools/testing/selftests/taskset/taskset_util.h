@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MNT_TEMPLATE "/tmp/tasksetfs.XXXXXX"
@@ -51,6 +52,15 @@ static inline ssize_t read_at(const char *dir, const char *name, char *buf,
 	return len;
 }
 
+/* Open /proc/@pid/ns/@name: an fd, or -1 with errno set. */
+static inline int open_ns_of(pid_t pid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 /* The value of "@key <value>" in @dir/@name, or -1. */
 static inline long read_key(const char *dir, const char *name,
 			    const char *key)
@@ -65,6 +75,26 @@ static inline long read_key(const char *dir, const char *name,
 		if (!strncmp(line, key, len) && line[len] == ' ')
 			return strtol(line + len + 1, NULL, 10);
 	return -1;
+}
+
+/*
+ * Poll @dir/taskset.stat until @key is @want, for up to 5 s: some
+ * namespaces are freed from a work item, after their last task. Returns
+ * the last value read.
+ */
+static inline long wait_stat(const char *dir, const char *key, long want)
+{
+	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	long v = -1;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		v = read_key(dir, "taskset.stat", key);
+		if (v == want)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return v;
 }
 
 #endif /* __TASKSET_UTIL_H */

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #define SHARERS 100
+#define MANY_PROXIES 10000
 #define STAT_FILE "/sys/fs/taskset/taskset.stat"
 
 static long iterations = 2000;
@@ -192,6 +194,55 @@ static void setup_targets(void)
 	targets[1] = spawn_target(&target_fds[1]);
 }
 
+static void write_sysctl(const char *path, long value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%ld\n", value) < 0 || fclose(f))
+		die(path);
+}
+
+/* Threads blocked on this pipe until the benchmark ends. */
+static int hold_pipe[2], ready_pipe[2];
+
+static void *hold_own_uts(void *arg)
+{
+	char c = unshare(CLONE_NEWUTS) ? 'e' : 'x';
+
+	if (write(ready_pipe[1], &c, 1) != 1)
+		return NULL;
+	while (read(hold_pipe[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/*
+ * MANY_PROXIES threads, each in a uts namespace of its own, so each
+ * with a proxy (an nsproxy of its own on an unpatched kernel): the
+ * setns below then looks up a hash that holds that many.
+ */
+static void setup_many_proxies(void)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	long i;
+	char c;
+
+	write_sysctl("/proc/sys/kernel/threads-max", 4 * MANY_PROXIES);
+	write_sysctl("/proc/sys/user/max_uts_namespaces", 4 * MANY_PROXIES);
+	if (pipe(hold_pipe) || pipe(ready_pipe))
+		die("pipe");
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < MANY_PROXIES; i++) {
+		if (pthread_create(&thread, &attr, hold_own_uts, NULL))
+			die("pthread_create");
+		if (read(ready_pipe[0], &c, 1) != 1 || c != 'x')
+			die("thread unshare");
+	}
+	pthread_attr_destroy(&attr);
+}
+
 static void run(const char *name, void (*op)(long))
 {
 	int r;
@@ -311,6 +362,9 @@ int main(int argc, char **argv)
 	run("setns_pidfd_shared", op_setns_pidfd);
 	kill_holders();
 	mem_report();
+	/* The miss path again, with 10,000 more proxies alive. */
+	setup_many_proxies();
+	run("setns_pidfd_10k_proxies", op_setns_pidfd);
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
