@@ -8,8 +8,9 @@ BUILD ?= build
 export BUILD := $(abspath $(BUILD))
 
 # The kernel every target boots: tinyconfig, what the tests need, the
-# feature, and lockdep.
-TEST_CONFIG := $(CFG)/base.config $(CFG)/taskset.config $(CFG)/debug.config
+# feature, lockdep and fault injection, and the feature's debug checks.
+TEST_CONFIG := $(CFG)/base.config $(CFG)/taskset.config $(CFG)/debug.config \
+	$(CFG)/taskset-debug.config
 KERNEL := $(BUILD)/kernel/test/arch/x86/boot/bzImage
 
 .PHONY: all deps tree kernel run shell test test-kasan test-upstream bench \

@@ -22,20 +22,25 @@
 
 #define NOBODY 65534
 #define NR_HOLDERS 200
-#define LISTING_SIZE (1 << 20)
+#define LISTING_SIZE (1024 * 1024)
+
+/* Children that hold namespaces until the parent closes go[1]. */
+struct holders {
+	int go[2];
+	pid_t pids[NR_HOLDERS + 1];
+	int nr;
+};
 
 FIXTURE(listing) {
 	char dir[32];
 	char path[64];
-	int go[2];
-	pid_t holders[NR_HOLDERS];
-	int nr_holders;
+	struct holders h;
 };
 
 FIXTURE_SETUP(listing)
 {
-	self->go[1] = -EBADF;
-	self->nr_holders = 0;
+	self->h.go[1] = -EBADF;
+	self->h.nr = 0;
 	if (!tasksetfs_registered())
 		SKIP(return, "tasksetfs is not in /proc/filesystems");
 	snprintf(self->dir, sizeof(self->dir), MNT_TEMPLATE);
@@ -44,17 +49,17 @@ FIXTURE_SETUP(listing)
 		TH_LOG("%m: mount -t tasksetfs");
 	snprintf(self->path, sizeof(self->path), "%s/taskset.namespaces",
 		 self->dir);
-	ASSERT_EQ(pipe(self->go), 0);
+	ASSERT_EQ(pipe(self->h.go), 0);
 }
 
 FIXTURE_TEARDOWN(listing)
 {
 	int i;
 
-	if (self->go[1] >= 0)
-		close(self->go[1]);
-	for (i = 0; i < self->nr_holders; i++)
-		waitpid(self->holders[i], NULL, 0);
+	if (self->h.go[1] >= 0)
+		close(self->h.go[1]);
+	for (i = 0; i < self->h.nr; i++)
+		waitpid(self->h.pids[i], NULL, 0);
 	umount2(self->dir, MNT_DETACH);
 	rmdir(self->dir);
 }
@@ -64,7 +69,7 @@ FIXTURE_TEARDOWN(listing)
  * namespace, that lives until the fixture lets it go.
  */
 static pid_t spawn_holder(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(listing) *self, int flags)
+			  struct holders *h, int flags)
 {
 	int ready[2];
 	pid_t pid;
@@ -74,15 +79,15 @@ static pid_t spawn_holder(struct __test_metadata *_metadata,
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
-		close(self->go[1]);
+		close(h->go[1]);
 		c = unshare(flags) ? 1 : 0;
 		if (write(ready[1], &c, 1) != 1)
 			_exit(1);
-		while (read(self->go[0], &c, 1) < 0 && errno == EINTR)
+		while (read(h->go[0], &c, 1) < 0 && errno == EINTR)
 			;
 		_exit(0);
 	}
-	self->holders[self->nr_holders++] = pid;
+	h->pids[h->nr++] = pid;
 	close(ready[1]);
 	EXPECT_EQ(read(ready[0], &c, 1), 1);
 	EXPECT_EQ(c, 0) TH_LOG("holder could not unshare");
@@ -90,15 +95,15 @@ static pid_t spawn_holder(struct __test_metadata *_metadata,
 	return pid;
 }
 
-static void release_holders(FIXTURE_DATA(listing) *self)
+static void release_holders(struct holders *h)
 {
 	int i;
 
-	close(self->go[1]);
-	self->go[1] = -EBADF;
-	for (i = 0; i < self->nr_holders; i++)
-		waitpid(self->holders[i], NULL, 0);
-	self->nr_holders = 0;
+	close(h->go[1]);
+	h->go[1] = -EBADF;
+	for (i = 0; i < h->nr; i++)
+		waitpid(h->pids[i], NULL, 0);
+	h->nr = 0;
 }
 
 static unsigned long ns_ino_of(pid_t pid, const char *name)
@@ -157,7 +162,7 @@ TEST_F(listing, unprivileged_reader_sees_only_what_proc_shows)
 	pid_t holder, reader;
 	int status;
 
-	holder = spawn_holder(_metadata, self, CLONE_NEWUTS);
+	holder = spawn_holder(_metadata, &self->h, CLONE_NEWUTS);
 	hidden = ns_ino_of(holder, "uts");
 	ASSERT_NE(hidden, own);
 
@@ -207,14 +212,14 @@ TEST_F(listing, passed_fd_keeps_openers_view)
 	pid_t holder, opener;
 	char c = 1;
 
-	holder = spawn_holder(_metadata, self, CLONE_NEWUTS);
+	holder = spawn_holder(_metadata, &self->h, CLONE_NEWUTS);
 	hidden = ns_ino_of(holder, "uts");
 	ASSERT_EQ(pipe(ready), 0);
 	opener = fork();
 	ASSERT_GE(opener, 0);
 	if (opener == 0) {
 		/* Open as nobody, then wait while root takes the fd. */
-		close(self->go[1]);
+		close(self->h.go[1]);
 		fd = -1;
 		if (!drop_to_nobody())
 			fd = open(self->path, O_RDONLY);
@@ -224,11 +229,11 @@ TEST_F(listing, passed_fd_keeps_openers_view)
 			c = 0;
 		if (write(ready[1], &c, 1) != 1)
 			_exit(1);
-		while (read(self->go[0], &c, 1) < 0 && errno == EINTR)
+		while (read(self->h.go[0], &c, 1) < 0 && errno == EINTR)
 			;
 		_exit(0);
 	}
-	self->holders[self->nr_holders++] = opener;
+	self->h.pids[self->h.nr++] = opener;
 	close(ready[1]);
 	ASSERT_EQ(read(ready[0], &c, 1), 1);
 	ASSERT_EQ(c, 0) TH_LOG("nobody could not open %s", self->path);
@@ -253,7 +258,7 @@ TEST_F(listing, snapshot_is_taken_at_open)
 
 	fd = open(self->path, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
-	holder = spawn_holder(_metadata, self, CLONE_NEWUTS);
+	holder = spawn_holder(_metadata, &self->h, CLONE_NEWUTS);
 	later = ns_ino_of(holder, "uts");
 	read_fd(fd, buf, sizeof(buf), 4096);
 	close(fd);
@@ -276,12 +281,12 @@ TEST_F(listing, long_listing_read_in_pieces)
 	ssize_t len;
 
 	for (i = 0; i < NR_HOLDERS; i++)
-		spawn_holder(_metadata, self, CLONE_NEWUTS);
+		spawn_holder(_metadata, &self->h, CLONE_NEWUTS);
 	fd = open(self->path, O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
 	len = read(fd, buf, 64);
 	ASSERT_GT(len, 0);
-	release_holders(self);
+	release_holders(&self->h);
 	len += read_fd(fd, buf + len, sizeof(buf) - len, 64);
 	close(fd);
 	ASSERT_GT(len, 4096);
@@ -305,9 +310,9 @@ TEST_F(listing, stat_counts_namespaces)
 	long before = read_key(self->dir, "taskset.stat", "namespaces");
 
 	ASSERT_GT(before, 0);
-	spawn_holder(_metadata, self, CLONE_NEWUTS | CLONE_NEWIPC);
+	spawn_holder(_metadata, &self->h, CLONE_NEWUTS | CLONE_NEWIPC);
 	EXPECT_EQ(wait_stat(self->dir, "namespaces", before + 2), before + 2);
-	release_holders(self);
+	release_holders(&self->h);
 	EXPECT_EQ(wait_stat(self->dir, "namespaces", before), before);
 }
 
