@@ -14,15 +14,18 @@
  *    reference per task pointing to it, plus short-lived ones (a setns
  *    looking at another task's namespaces, pidfs' namespace ioctls, a
  *    reader of taskset.namespaces). The last put_nsproxy() unhashes it,
- *    puts its namespaces and frees it after an RCU grace period.
- *  - A proxy is first a private "work" proxy: allocated by
- *    taskset_proxy_alloc() before anything can fail, filled by its one
- *    owner, then published by taskset_proxy_share(), which never fails.
- *    From publication on, its key (node and namespace pointers) never
- *    changes: that is what lets lookups run under RCU alone.
- *  - The hash is an rhashtable: lookups take no lock (RCU, then
- *    refcount_inc_not_zero(), which fails on a proxy being released);
- *    insertion and removal take the bucket's lock only.
+ *    puts its namespaces and frees it.
+ *  - A proxy is first a private "work" proxy, with a count of 0:
+ *    allocated by taskset_proxy_alloc() before anything can fail, filled
+ *    by its one owner, then published by taskset_proxy_share(), which
+ *    never fails. From publication on, its key (node and namespace
+ *    pointers) never changes: that is what lets lookups run under RCU
+ *    alone.
+ *  - Lookups take no lock: they walk the hash under RCU and take a
+ *    reference with refcount_inc_not_zero(), then check the key again,
+ *    since proxies are SLAB_TYPESAFE_BY_RCU: the memory may have been
+ *    freed and reused meanwhile. taskset_proxy_lock (kernel/taskset/
+ *    proxy.c) serializes publication and unhashing only.
  *  - The rules for task->nsproxy itself are in include/linux/nsproxy.h.
  */
 #ifndef _LINUX_TASKSET_PROXY_H
@@ -32,7 +35,7 @@
 #include <linux/container_of.h>
 #include <linux/llist.h>
 #include <linux/nsproxy.h>
-#include <linux/rhashtable-types.h>
+#include <linux/list_nulls.h>
 #include <linux/taskset.h>
 #include <linux/types.h>
 
@@ -40,26 +43,20 @@
  * struct taskset_proxy - the shared per-task aggregator
  * @ns: the namespace states; task->nsproxy points here. Part of the key.
  * @node: the task set node of the proxy's tasks. Part of the key.
- * @hash_node: entry in the proxy hash; not linked while the proxy is a
- *	work proxy, nor if the hash could not take it (it then stays
- *	private: correct, only not shared).
- * @rcu: frees the proxy after a grace period, once released, since a
- *	lookup may still be reading it.
+ * @hash_node: entry in the proxy hash, a chain ending in a nulls
+ *	marker; not linked while the proxy is a work proxy. Changed under
+ *	taskset_proxy_lock, walked under RCU.
  * @put_node: queues the put of a reference that must not be dropped in
- *	the holder's context (taskset_proxy_put_deferred()); used only
- *	while the proxy is live, so it shares room with @rcu.
- * @debug_key: the key's hash at publication, checked at release.
+ *	the holder's context (taskset_proxy_put_deferred()).
+ * @debug_key: the key's fold at publication, checked at release.
  */
 struct taskset_proxy {
 	struct nsproxy ns;
 	struct taskset *node;
-	struct rhash_head hash_node;
-	union {
-		struct rcu_head rcu;
-		struct llist_node put_node;
-	};
+	struct hlist_nulls_node hash_node;
+	struct llist_node put_node;
 #ifdef CONFIG_DEBUG_TASKSET
-	u32 debug_key;
+	u64 debug_key;
 #endif
 };
 
@@ -95,25 +92,25 @@ struct taskset_proxy_stats {
 
 #ifdef CONFIG_DEBUG_TASKSET
 static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
-					       u32 key)
+					       u64 key)
 {
 	proxy->debug_key = key;
 }
 
 static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
-					       u32 key)
+					       u64 key)
 {
 	WARN_ONCE(proxy->debug_key != key,
 		  "taskset: a published proxy's key changed\n");
 }
 #else
 static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
-					       u32 key)
+					       u64 key)
 {
 }
 
 static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
-					       u32 key)
+					       u64 key)
 {
 }
 #endif

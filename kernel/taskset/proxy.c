@@ -19,12 +19,16 @@
 #include <linux/hash.h>
 #include <linux/init.h>
 #include <linux/ipc_namespace.h>
+#include <linux/list_nulls.h>
+#include <linux/memblock.h>
 #include <linux/mnt_namespace.h>
 #include <linux/percpu.h>
 #include <linux/pid_namespace.h>
-#include <linux/rhashtable.h>
+#include <linux/rculist_nulls.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/taskset_proxy.h>
 #include <linux/time_namespace.h>
 #include <linux/utsname.h>
@@ -34,8 +38,31 @@
 /* Room for this many proxies more than counted when a snapshot starts. */
 #define SNAPSHOT_SLACK	64
 
+/*
+ * Proxies are SLAB_TYPESAFE_BY_RCU: a lookup under RCU may meet a proxy
+ * that was freed, even reused for other states, meanwhile. It takes a
+ * reference with refcount_inc_not_zero(), which fails on a free proxy and
+ * on a work proxy (their count is 0), then checks the key again.
+ */
 static struct kmem_cache *taskset_proxy_cachep __ro_after_init;
-static struct rhashtable proxy_hash;
+
+/*
+ * The hash: one bucket per task the memory can hold (as many as
+ * max_threads), sized at boot as the pid and inode hashes are. Each
+ * chain ends in a nulls marker naming its bucket, so that a lookup that
+ * followed a reused proxy into another chain notices and starts again.
+ * Lookups walk it under RCU alone.
+ */
+static struct hlist_nulls_head *proxy_hash __ro_after_init;
+static unsigned int proxy_hash_shift __ro_after_init;
+
+/*
+ * taskset_proxy_lock serializes the changes of the hash: publishing a
+ * proxy (with the check that no live proxy has its key) and unhashing
+ * one. It is taken for a few instructions, never across a sleep, never
+ * while a namespace is put, and never by a lookup or a reader.
+ */
+static DEFINE_SPINLOCK(taskset_proxy_lock);
 
 /*
  * The counters of taskset.stat, per CPU so that the lock-free hit path
@@ -55,26 +82,31 @@ static_assert(sizeof(struct nsproxy) ==
 	      offsetofend(struct nsproxy, cgroup_ns),
 	      "a new nsproxy field must join the proxy key");
 
-static u64 mix(u64 hash, const void *ptr)
-{
-	return (hash ^ (unsigned long)ptr) * GOLDEN_RATIO_64;
-}
-
-static u32 proxy_key_hash(const struct taskset_proxy *proxy, u32 seed)
+/*
+ * Fold the key's pointers, a rotation apart so that equal pointers in
+ * different fields do not cancel out; hash_64() then spreads the bits.
+ * This is on the path of every setns() and unshare(): a multiplication
+ * per field would cost more than the rest of the lookup.
+ */
+static u64 proxy_key_fold(const struct taskset_proxy *proxy)
 {
 	const struct nsproxy *ns = &proxy->ns;
-	u64 hash = seed;
+	u64 key = (unsigned long)proxy->node;
 
-	hash = mix(hash, proxy->node);
-	hash = mix(hash, ns->uts_ns);
-	hash = mix(hash, ns->ipc_ns);
-	hash = mix(hash, ns->mnt_ns);
-	hash = mix(hash, ns->pid_ns_for_children);
-	hash = mix(hash, ns->net_ns);
-	hash = mix(hash, ns->time_ns);
-	hash = mix(hash, ns->time_ns_for_children);
-	hash = mix(hash, ns->cgroup_ns);
-	return hash >> 32;
+	key = rol64(key, 7) ^ (unsigned long)ns->uts_ns;
+	key = rol64(key, 7) ^ (unsigned long)ns->ipc_ns;
+	key = rol64(key, 7) ^ (unsigned long)ns->mnt_ns;
+	key = rol64(key, 7) ^ (unsigned long)ns->pid_ns_for_children;
+	key = rol64(key, 7) ^ (unsigned long)ns->net_ns;
+	key = rol64(key, 7) ^ (unsigned long)ns->time_ns;
+	key = rol64(key, 7) ^ (unsigned long)ns->time_ns_for_children;
+	key = rol64(key, 7) ^ (unsigned long)ns->cgroup_ns;
+	return key;
+}
+
+static unsigned int proxy_bucket(const struct taskset_proxy *proxy)
+{
+	return hash_64(proxy_key_fold(proxy), proxy_hash_shift);
 }
 
 static bool proxy_key_equal(const struct taskset_proxy *a,
@@ -93,35 +125,18 @@ static bool proxy_key_equal(const struct taskset_proxy *a,
 	       x->cgroup_ns == y->cgroup_ns;
 }
 
-/* The lookup key is a proxy too: the work proxy being shared. */
-static u32 proxy_hashfn(const void *data, u32 len, u32 seed)
-{
-	return proxy_key_hash(data, seed);
-}
-
-static int proxy_cmpfn(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	return !proxy_key_equal(arg->key, obj);
-}
-
-static const struct rhashtable_params proxy_hash_params = {
-	.head_offset		= offsetof(struct taskset_proxy, hash_node),
-	.hashfn			= proxy_hashfn,
-	.obj_hashfn		= proxy_hashfn,
-	.obj_cmpfn		= proxy_cmpfn,
-	.automatic_shrinking	= true,
-};
-
 /**
  * taskset_proxy_alloc() - allocate a work proxy
  * @from: the nsproxy whose node the work proxy inherits
  *
  * Allocate first, so that nothing fails for lack of memory once the
  * states have been changed. The namespace pointers are for the caller to
- * fill in, each with a reference that the work proxy then owns.
+ * fill in, each with a reference that the work proxy then owns. Its
+ * count stays 0 until it is published: a lookup that meets it (through
+ * a stale pointer to the proxy this memory was) cannot take it.
  *
  * Context: may sleep.
- * Return: the work proxy's nsproxy, with a count of 1, or NULL.
+ * Return: the work proxy's nsproxy, or NULL.
  */
 struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 {
@@ -132,7 +147,7 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 	work = kmem_cache_alloc(taskset_proxy_cachep, GFP_KERNEL);
 	if (!work)
 		return NULL;
-	refcount_set(&work->ns.count, 1);
+	WARN_ON_ONCE(refcount_read(&work->ns.count));
 	work->node = parent->node;
 	return &work->ns;
 }
@@ -179,50 +194,104 @@ void taskset_proxy_discard(struct nsproxy *work)
 	taskset_proxy_free(work);
 }
 
+static LLIST_HEAD(deferred_puts);
+
+static void put_deferred(struct work_struct *work)
+{
+	struct taskset_proxy *proxy, *next;
+
+	llist_for_each_entry_safe(proxy, next, llist_del_all(&deferred_puts),
+				  put_node)
+		put_nsproxy(&proxy->ns);
+}
+
+static DECLARE_WORK(deferred_put_work, put_deferred);
+
+/**
+ * taskset_proxy_put_deferred() - drop a reference without releasing here
+ * @proxy: a proxy the caller holds a reference on
+ *
+ * For a holder that must not release a proxy in its own context: a
+ * reader that took references on proxies it does not own (a listing), or
+ * a lookup under RCU. If its reference is the last, the release, and
+ * with it the final put of another user's namespaces, happens in a work
+ * item.
+ *
+ * Context: any; does not sleep.
+ */
+void taskset_proxy_put_deferred(struct taskset_proxy *proxy)
+{
+	if (refcount_dec_not_one(&proxy->ns.count))
+		return;
+	if (llist_add(&proxy->put_node, &deferred_puts))
+		schedule_work(&deferred_put_work);
+}
+
+/*
+ * Take a reference on @proxy, met in a hash chain under RCU, if it is a
+ * live proxy with @key's states. The memory may have been freed and
+ * reused since it was reached: the count protects the check.
+ */
+static bool get_if_key(struct taskset_proxy *proxy,
+		       const struct taskset_proxy *key)
+{
+	if (!proxy_key_equal(proxy, key) ||
+	    !refcount_inc_not_zero(&proxy->ns.count))
+		return false;
+	/* Read the key of what was referenced, not of what was compared. */
+	smp_acquire__after_ctrl_dep();
+	if (likely(proxy_key_equal(proxy, key)))
+		return true;
+	taskset_proxy_put_deferred(proxy);
+	return false;
+}
+
 /* A live proxy with @key's states, referenced, or NULL. */
-static struct taskset_proxy *lookup_proxy(const struct taskset_proxy *key)
+static struct taskset_proxy *lookup_proxy(const struct taskset_proxy *key,
+					  unsigned int bucket)
 {
 	struct taskset_proxy *proxy;
+	struct hlist_nulls_node *pos;
 
 	rcu_read_lock();
-	proxy = rhashtable_lookup(&proxy_hash, key, proxy_hash_params);
-	if (proxy && !refcount_inc_not_zero(&proxy->ns.count))
-		proxy = NULL;	/* being released: its key is free again */
+again:
+	hlist_nulls_for_each_entry_rcu(proxy, pos, &proxy_hash[bucket],
+				       hash_node) {
+		if (get_if_key(proxy, key))
+			goto found;
+	}
+	/* A reused proxy led the walk into another chain. */
+	if (get_nulls_value(pos) != bucket)
+		goto again;
+	proxy = NULL;
+found:
 	rcu_read_unlock();
 	return proxy;
 }
 
 /*
- * Hash @work, unless a live proxy with its key got there first: then
- * return that one, referenced. A proxy with the key that is being
- * released gives its place to @work. If the hash cannot take @work (no
- * memory to grow it), @work stays private: correct, just not shared.
+ * Publish @work, unless a live proxy with its key got there first: then
+ * return that one, referenced. Under the lock, the chain is stable.
  */
-static struct taskset_proxy *hash_proxy(struct taskset_proxy *work)
+static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
+					unsigned int bucket)
 {
-	struct taskset_proxy *old;
+	struct taskset_proxy *proxy;
+	struct hlist_nulls_node *pos;
 
-	rcu_read_lock();
-	for (;;) {
-		old = rhashtable_lookup_get_insert_key(&proxy_hash, work,
-						       &work->hash_node,
-						       proxy_hash_params);
-		if (IS_ERR_OR_NULL(old)) {
-			old = NULL;
-			break;
-		}
-		if (refcount_inc_not_zero(&old->ns.count))
-			break;
-		if (!rhashtable_replace_fast(&proxy_hash, &old->hash_node,
-					     &work->hash_node,
-					     proxy_hash_params)) {
-			old = NULL;
-			break;
-		}
-		/* It was unhashed meanwhile: try again. */
+	spin_lock(&taskset_proxy_lock);
+	hlist_nulls_for_each_entry(proxy, pos, &proxy_hash[bucket], hash_node) {
+		if (proxy_key_equal(proxy, work) &&
+		    refcount_inc_not_zero(&proxy->ns.count))
+			goto unlock;
 	}
-	rcu_read_unlock();
-	return old;
+	proxy = NULL;
+	/* The count first: the insertion publishes it with the key. */
+	refcount_set(&work->ns.count, 1);
+	hlist_nulls_add_head_rcu(&work->hash_node, &proxy_hash[bucket]);
+unlock:
+	spin_unlock(&taskset_proxy_lock);
+	return proxy;
 }
 
 /**
@@ -241,11 +310,12 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work)
 struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 {
 	struct taskset_proxy *proxy = to_taskset_proxy(work), *found;
+	unsigned int bucket = proxy_bucket(proxy);
 
 	might_sleep();
-	found = lookup_proxy(proxy);
+	found = lookup_proxy(proxy, bucket);
 	if (!found)
-		found = hash_proxy(proxy);
+		found = hash_proxy(proxy, bucket);
 	if (found) {
 		this_cpu_inc(proxy_stats.hits);
 		taskset_proxy_discard(work);
@@ -253,7 +323,7 @@ struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 	}
 	this_cpu_inc(proxy_stats.misses);
 	this_cpu_inc(proxy_stats.proxies);
-	taskset_proxy_debug_publish(proxy, proxy_key_hash(proxy, 0));
+	taskset_proxy_debug_publish(proxy, proxy_key_fold(proxy));
 	return work;
 }
 
@@ -262,9 +332,8 @@ struct nsproxy *taskset_proxy_share(struct nsproxy *work)
  * @nsp: the proxy's nsproxy
  *
  * Called by put_nsproxy() (as free_nsproxy()) when the count drops to
- * zero. A lookup may still see the proxy until it is unhashed here, but
- * cannot take a reference on it any more; it is freed after a grace
- * period, so that such a lookup can still read it.
+ * zero. A lookup may still meet the proxy, until it is unhashed here and
+ * even after it is freed, but cannot take a reference on it any more.
  *
  * Context: process context; may sleep in the namespaces' put.
  */
@@ -274,43 +343,13 @@ void taskset_proxy_release(struct nsproxy *nsp)
 
 	if (WARN_ON_ONCE(proxy == &init_taskset_proxy))
 		return;
-	taskset_proxy_debug_release(proxy, proxy_key_hash(proxy, 0));
-	/* Fails harmlessly for a private proxy or one replaced meanwhile. */
-	rhashtable_remove_fast(&proxy_hash, &proxy->hash_node,
-			       proxy_hash_params);
+	taskset_proxy_debug_release(proxy, proxy_key_fold(proxy));
+	spin_lock(&taskset_proxy_lock);
+	hlist_nulls_del_rcu(&proxy->hash_node);
+	spin_unlock(&taskset_proxy_lock);
 	this_cpu_dec(proxy_stats.proxies);
 	put_namespaces(nsp);
-	kfree_rcu(proxy, rcu);
-}
-
-static LLIST_HEAD(deferred_puts);
-
-static void put_deferred(struct work_struct *work)
-{
-	struct taskset_proxy *proxy, *next;
-
-	llist_for_each_entry_safe(proxy, next, llist_del_all(&deferred_puts),
-				  put_node)
-		put_nsproxy(&proxy->ns);
-}
-
-static DECLARE_WORK(deferred_put_work, put_deferred);
-
-/**
- * taskset_proxy_put_deferred() - drop a reference without releasing here
- * @proxy: a proxy the caller holds a reference on
- *
- * For a reader that took a reference on proxies it does not own (a
- * listing): if its reference is the last, the release, and with it the
- * final put of another user's namespaces, happens in a work item, not in
- * the reader's context.
- */
-void taskset_proxy_put_deferred(struct taskset_proxy *proxy)
-{
-	if (refcount_dec_not_one(&proxy->ns.count))
-		return;
-	if (llist_add(&proxy->put_node, &deferred_puts))
-		schedule_work(&deferred_put_work);
+	taskset_proxy_free(nsp);
 }
 
 static int cmp_ptr(const void *a, const void *b)
@@ -322,34 +361,51 @@ static int cmp_ptr(const void *a, const void *b)
 }
 
 /*
- * Take a reference on every live proxy in the hash, into @proxies, which
- * has room for @max. Returns how many, or @max + 1 if there were more.
- * A resize during the walk may show a proxy twice: the caller folds
- * duplicates.
+ * Reference the live proxies of one bucket into @proxies, from index
+ * *@nr, up to @max. Returns false if there was no room. A chain that a
+ * reused proxy left is walked again: duplicates are folded later.
+ */
+static bool snapshot_bucket(unsigned int bucket,
+			    struct taskset_proxy **proxies, size_t *nr,
+			    size_t max)
+{
+	struct taskset_proxy *proxy;
+	struct hlist_nulls_node *pos;
+	bool room = true;
+
+	rcu_read_lock();
+again:
+	hlist_nulls_for_each_entry_rcu(proxy, pos, &proxy_hash[bucket],
+				       hash_node) {
+		if (*nr == max) {
+			room = false;
+			goto out;
+		}
+		if (refcount_inc_not_zero(&proxy->ns.count))
+			proxies[(*nr)++] = proxy;
+	}
+	if (get_nulls_value(pos) != bucket)
+		goto again;
+out:
+	rcu_read_unlock();
+	return room;
+}
+
+/*
+ * Reference every live proxy into @proxies, which has room for @max.
+ * Returns how many, or @max + 1 if there were more. Each bucket is
+ * walked under RCU on its own, with a chance to reschedule in between.
  */
 static size_t snapshot_walk(struct taskset_proxy **proxies, size_t max)
 {
-	struct rhashtable_iter iter;
-	struct taskset_proxy *proxy;
+	unsigned int bucket;
 	size_t nr = 0;
 
-	rhashtable_walk_enter(&proxy_hash, &iter);
-	rhashtable_walk_start(&iter);
-	while ((proxy = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(proxy)) {
-			if (PTR_ERR(proxy) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (nr == max) {
-			nr = max + 1;
-			break;
-		}
-		if (refcount_inc_not_zero(&proxy->ns.count))
-			proxies[nr++] = proxy;
+	for (bucket = 0; bucket < 1U << proxy_hash_shift; bucket++) {
+		if (!snapshot_bucket(bucket, proxies, &nr, max))
+			return max + 1;
+		cond_resched();
 	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
 	return nr;
 }
 
@@ -373,19 +429,22 @@ static size_t snapshot_fold(struct taskset_proxy **proxies, size_t nr)
  * taskset_proxy_snapshot() - reference every shared proxy
  * @nr: set to the number of proxies returned
  *
- * The walk runs under RCU, without any lock that state changes take.
- * Release the snapshot with taskset_proxy_snapshot_put(): it never does
- * a proxy's final put in the caller's context.
+ * The walk runs under RCU, a bucket at a time, without the lock that
+ * state changes take. Release the snapshot with
+ * taskset_proxy_snapshot_put(): it never does a proxy's final put in the
+ * caller's context.
  *
  * Context: may sleep.
  * Return: an array of @nr referenced proxies, or NULL without memory.
  */
 struct taskset_proxy **taskset_proxy_snapshot(size_t *nr)
 {
-	size_t max = atomic_read(&proxy_hash.nelems) + SNAPSHOT_SLACK;
+	struct taskset_proxy_stats stats;
 	struct taskset_proxy **proxies;
-	size_t n;
+	size_t max, n;
 
+	taskset_proxy_read_stats(&stats);
+	max = max(stats.proxies, 0L) + SNAPSHOT_SLACK;
 	for (;;) {
 		proxies = kvmalloc_array(max, sizeof(*proxies), GFP_KERNEL);
 		if (!proxies)
@@ -437,6 +496,18 @@ void taskset_proxy_read_stats(struct taskset_proxy_stats *stats)
 	}
 }
 
+/*
+ * A proxy's count is 0 whenever it is not published: from the slab's
+ * creation on, since a free proxy's count dropped to 0 and a work proxy
+ * is never counted, so a lookup through a stale pointer never takes one.
+ */
+static void proxy_ctor(void *object)
+{
+	struct taskset_proxy *proxy = object;
+
+	refcount_set(&proxy->ns.count, 0);
+}
+
 /**
  * taskset_proxy_cache_init() - create the proxy slab cache and hash
  *
@@ -444,10 +515,19 @@ void taskset_proxy_read_stats(struct taskset_proxy_stats *stats)
  */
 void __init taskset_proxy_cache_init(void)
 {
-	taskset_proxy_cachep = KMEM_CACHE(taskset_proxy,
-					  SLAB_PANIC | SLAB_ACCOUNT);
-	if (rhashtable_init(&proxy_hash, &proxy_hash_params))
-		panic("taskset: cannot allocate the proxy hash\n");
+	unsigned int i;
+
+	taskset_proxy_cachep = kmem_cache_create("taskset_proxy",
+						 sizeof(struct taskset_proxy),
+						 0, SLAB_PANIC | SLAB_ACCOUNT |
+						 SLAB_TYPESAFE_BY_RCU,
+						 proxy_ctor);
+	/* One bucket per 128 KiB of memory: max_threads' ratio. */
+	proxy_hash = alloc_large_system_hash("taskset proxy",
+					     sizeof(*proxy_hash), 0, 17, 0,
+					     &proxy_hash_shift, NULL, 64, 0);
+	for (i = 0; i < 1U << proxy_hash_shift; i++)
+		INIT_HLIST_NULLS_HEAD(&proxy_hash[i], i);
 }
 
 /**
@@ -462,8 +542,9 @@ void __init taskset_proxy_publish_initial(void)
 {
 	struct taskset_proxy *init = &init_taskset_proxy;
 
-	if (WARN_ON(rhashtable_insert_fast(&proxy_hash, &init->hash_node,
-					   proxy_hash_params)))
-		return;
-	taskset_proxy_debug_publish(init, proxy_key_hash(init, 0));
+	spin_lock(&taskset_proxy_lock);
+	hlist_nulls_add_head_rcu(&init->hash_node,
+				 &proxy_hash[proxy_bucket(init)]);
+	spin_unlock(&taskset_proxy_lock);
+	taskset_proxy_debug_publish(init, proxy_key_fold(init));
 }

@@ -43,9 +43,7 @@ FIXTURE_SETUP(listing)
 	self->h.nr = 0;
 	if (!tasksetfs_registered())
 		SKIP(return, "tasksetfs is not in /proc/filesystems");
-	snprintf(self->dir, sizeof(self->dir), MNT_TEMPLATE);
-	ASSERT_NE(mkdtemp(self->dir), NULL);
-	ASSERT_EQ(mount("none", self->dir, "tasksetfs", 0, NULL), 0)
+	ASSERT_EQ(tasksetfs_mount_tmp(self->dir), 0)
 		TH_LOG("%m: mount -t tasksetfs");
 	snprintf(self->path, sizeof(self->path), "%s/taskset.namespaces",
 		 self->dir);
@@ -60,8 +58,7 @@ FIXTURE_TEARDOWN(listing)
 		close(self->h.go[1]);
 	for (i = 0; i < self->h.nr; i++)
 		waitpid(self->h.pids[i], NULL, 0);
-	umount2(self->dir, MNT_DETACH);
-	rmdir(self->dir);
+	tasksetfs_umount_tmp(self->dir);
 }
 
 /*

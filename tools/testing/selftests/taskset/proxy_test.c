@@ -95,9 +95,7 @@ FIXTURE_SETUP(proxy)
 	self->kids.nr_pids = 0;
 	if (!tasksetfs_registered())
 		SKIP(return, "tasksetfs is not in /proc/filesystems");
-	snprintf(self->dir, sizeof(self->dir), MNT_TEMPLATE);
-	ASSERT_NE(mkdtemp(self->dir), NULL);
-	ASSERT_EQ(mount("none", self->dir, "tasksetfs", 0, NULL), 0)
+	ASSERT_EQ(tasksetfs_mount_tmp(self->dir), 0)
 		TH_LOG("%m: mount -t tasksetfs");
 	ASSERT_EQ(pipe(self->kids.go), 0);
 	ASSERT_EQ(pipe(self->kids.done), 0);
@@ -111,8 +109,7 @@ FIXTURE_TEARDOWN(proxy)
 		close(self->kids.go[1]);
 	for (i = 0; i < self->kids.nr_pids; i++)
 		reap(self->kids.pids[i]);
-	umount2(self->dir, MNT_DETACH);
-	rmdir(self->dir);
+	tasksetfs_umount_tmp(self->dir);
 }
 
 static long stat_of(struct __test_metadata *_metadata, const char *dir,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +29,32 @@ static inline bool tasksetfs_registered(void)
 		found = !strcmp(line, "nodev\ttasksetfs\n");
 	fclose(f);
 	return found;
+}
+
+/*
+ * Mount tasksetfs on a new directory, whose name is written to @dir (at
+ * least sizeof(MNT_TEMPLATE) bytes): 0, or -1 with errno set.
+ */
+static inline int tasksetfs_mount_tmp(char *dir)
+{
+	strcpy(dir, MNT_TEMPLATE);
+	if (!mkdtemp(dir))
+		return -1;
+	if (mount("none", dir, "tasksetfs", 0, NULL)) {
+		int err = errno;
+
+		rmdir(dir);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo tasksetfs_mount_tmp(). */
+static inline void tasksetfs_umount_tmp(const char *dir)
+{
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
 }
 
 /* Read @dir/@name into @buf, NUL-terminated: length, or -errno. */
