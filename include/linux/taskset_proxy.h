@@ -31,7 +31,6 @@
 #ifndef _LINUX_TASKSET_PROXY_H
 #define _LINUX_TASKSET_PROXY_H
 
-#include <linux/bug.h>
 #include <linux/container_of.h>
 #include <linux/llist.h>
 #include <linux/nsproxy.h>
@@ -48,16 +47,15 @@
  *	taskset_proxy_lock, walked under RCU.
  * @put_node: queues the put of a reference that must not be dropped in
  *	the holder's context (taskset_proxy_put_deferred()).
- * @debug_key: the key's fold at publication, checked at release.
+ * @key_fold: the key folded into 64 bits, set before publication: a
+ *	lookup compares it before it compares the key.
  */
 struct taskset_proxy {
 	struct nsproxy ns;
 	struct taskset *node;
 	struct hlist_nulls_node hash_node;
 	struct llist_node put_node;
-#ifdef CONFIG_DEBUG_TASKSET
-	u64 debug_key;
-#endif
+	u64 key_fold;
 };
 
 /**
@@ -89,31 +87,6 @@ struct taskset_proxy_stats {
 	unsigned long hits;
 	unsigned long misses;
 };
-
-#ifdef CONFIG_DEBUG_TASKSET
-static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
-					       u64 key)
-{
-	proxy->debug_key = key;
-}
-
-static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
-					       u64 key)
-{
-	WARN_ONCE(proxy->debug_key != key,
-		  "taskset: a published proxy's key changed\n");
-}
-#else
-static inline void taskset_proxy_debug_publish(struct taskset_proxy *proxy,
-					       u64 key)
-{
-}
-
-static inline void taskset_proxy_debug_release(struct taskset_proxy *proxy,
-					       u64 key)
-{
-}
-#endif
 
 struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from);
 void taskset_proxy_free(struct nsproxy *work);

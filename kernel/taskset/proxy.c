@@ -104,11 +104,6 @@ static u64 proxy_key_fold(const struct taskset_proxy *proxy)
 	return key;
 }
 
-static unsigned int proxy_bucket(const struct taskset_proxy *proxy)
-{
-	return hash_64(proxy_key_fold(proxy), proxy_hash_shift);
-}
-
 static bool proxy_key_equal(const struct taskset_proxy *a,
 			    const struct taskset_proxy *b)
 {
@@ -230,15 +225,16 @@ void taskset_proxy_put_deferred(struct taskset_proxy *proxy)
 /*
  * Take a reference on @proxy, met in a hash chain under RCU, if it is a
  * live proxy with @key's states. The memory may have been freed and
- * reused since it was reached: the count protects the check.
+ * reused since it was reached: the key is compared once the reference
+ * holds it still.
  */
 static bool get_if_key(struct taskset_proxy *proxy,
 		       const struct taskset_proxy *key)
 {
-	if (!proxy_key_equal(proxy, key) ||
+	if (READ_ONCE(proxy->key_fold) != key->key_fold ||
 	    !refcount_inc_not_zero(&proxy->ns.count))
 		return false;
-	/* Read the key of what was referenced, not of what was compared. */
+	/* Read the key of what was referenced. */
 	smp_acquire__after_ctrl_dep();
 	if (likely(proxy_key_equal(proxy, key)))
 		return true;
@@ -281,7 +277,8 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
 
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_for_each_entry(proxy, pos, &proxy_hash[bucket], hash_node) {
-		if (proxy_key_equal(proxy, work) &&
+		if (proxy->key_fold == work->key_fold &&
+		    proxy_key_equal(proxy, work) &&
 		    refcount_inc_not_zero(&proxy->ns.count))
 			goto unlock;
 	}
@@ -310,9 +307,11 @@ unlock:
 struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 {
 	struct taskset_proxy *proxy = to_taskset_proxy(work), *found;
-	unsigned int bucket = proxy_bucket(proxy);
+	unsigned int bucket;
 
 	might_sleep();
+	proxy->key_fold = proxy_key_fold(proxy);
+	bucket = hash_64(proxy->key_fold, proxy_hash_shift);
 	found = lookup_proxy(proxy, bucket);
 	if (!found)
 		found = hash_proxy(proxy, bucket);
@@ -323,7 +322,6 @@ struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 	}
 	this_cpu_inc(proxy_stats.misses);
 	this_cpu_inc(proxy_stats.proxies);
-	taskset_proxy_debug_publish(proxy, proxy_key_fold(proxy));
 	return work;
 }
 
@@ -343,7 +341,9 @@ void taskset_proxy_release(struct nsproxy *nsp)
 
 	if (WARN_ON_ONCE(proxy == &init_taskset_proxy))
 		return;
-	taskset_proxy_debug_release(proxy, proxy_key_fold(proxy));
+	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
+		WARN_ONCE(proxy->key_fold != proxy_key_fold(proxy),
+			  "taskset: a published proxy's key changed\n");
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_del_rcu(&proxy->hash_node);
 	spin_unlock(&taskset_proxy_lock);
@@ -542,9 +542,10 @@ void __init taskset_proxy_publish_initial(void)
 {
 	struct taskset_proxy *init = &init_taskset_proxy;
 
+	init->key_fold = proxy_key_fold(init);
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_add_head_rcu(&init->hash_node,
-				 &proxy_hash[proxy_bucket(init)]);
+				 &proxy_hash[hash_64(init->key_fold,
+						     proxy_hash_shift)]);
 	spin_unlock(&taskset_proxy_lock);
-	taskset_proxy_debug_publish(init, proxy_key_fold(init));
 }
