@@ -37,7 +37,7 @@ static inline bool tasksetfs_registered(void)
  */
 static inline int tasksetfs_mount_tmp(char *dir)
 {
-	strcpy(dir, MNT_TEMPLATE);
+	memcpy(dir, MNT_TEMPLATE, sizeof(MNT_TEMPLATE));
 	if (!mkdtemp(dir))
 		return -1;
 	if (mount("none", dir, "tasksetfs", 0, NULL)) {
