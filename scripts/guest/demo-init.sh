@@ -25,7 +25,7 @@ step "taskset.stat: proxies are shared; counters of the proxy hash"
 cat /sys/fs/taskset/taskset.stat
 step "unshare -u: a task with a new uts namespace gets a proxy of its own"
 unshare -u sh -c 'hostname inner; cat /sys/fs/taskset/taskset.stat | head -3'
-step "taskset.namespaces: every namespace in use (type inode owner nodes tasks)"
+step "taskset.namespaces: every namespace in use the reader may see (type inode owner nodes tasks)"
 cat /sys/fs/taskset/taskset.namespaces
 step "read-only files refuse writes"
 echo 1 >/sys/fs/taskset/taskset.ns || echo "refused, as expected"

@@ -51,6 +51,32 @@ static ino_t ns_ino(pid_t pid, const char *name)
 	return stat(path, &st) ? 0 : st.st_ino;
 }
 
+/*
+ * Read taskset.namespaces, without the tasks column of the root's
+ * namespaces: their tasks include kernel threads, which come and go.
+ */
+static ssize_t read_namespaces(const char *dir, char *buf, size_t size)
+{
+	ssize_t len = read_at(dir, "taskset.namespaces", buf, size);
+	char *in = buf, *out = buf;
+
+	while (len > 0 && *in) {
+		char *eol = strchr(in, '\n'), *last;
+		unsigned int nodes;
+
+		if (!eol)
+			break;
+		*eol = '\0';
+		last = strrchr(in, ' ');
+		if (last && sscanf(in, "%*s %*u %*u %u", &nodes) == 1 && nodes)
+			*last = '\0';
+		out += sprintf(out, "%s\n", in);
+		in = eol + 1;
+	}
+	*out = '\0';
+	return len;
+}
+
 /* Block in the child until the parent closes or writes @fd. */
 static void wait_for_parent(int fd)
 {
@@ -399,8 +425,7 @@ TEST_F(proxy, no_leak_after_storm)
 	ASSERT_GE(pidfd, 0);
 	proxies = stat_of(_metadata, self->dir, "proxies");
 	namespaces = stat_of(_metadata, self->dir, "namespaces");
-	ASSERT_GT(read_at(self->dir, "taskset.namespaces", before,
-			  sizeof(before)), 0);
+	ASSERT_GT(read_namespaces(self->dir, before, sizeof(before)), 0);
 
 	for (i = 0; i < STORM_ROUNDS; i++)
 		ASSERT_GT(spawn(_metadata, &self->kids, storm_child, &pidfd), 0);
@@ -415,10 +440,73 @@ TEST_F(proxy, no_leak_after_storm)
 	EXPECT_EQ(stat_of(_metadata, self->dir, "proxies"), proxies);
 	/* An ipc namespace is freed from a work item: wait for it. */
 	EXPECT_EQ(wait_stat(self->dir, "namespaces", namespaces), namespaces);
-	ASSERT_GT(read_at(self->dir, "taskset.namespaces", after,
-			  sizeof(after)), 0);
+	ASSERT_GT(read_namespaces(self->dir, after, sizeof(after)), 0);
 	EXPECT_STREQ(before, after);
 	close(pidfd);
+}
+
+#define CHURNERS 4
+#define CHURN_ROUNDS 500
+
+/* Leave the shared uts namespace and come back, @rounds times. */
+static int churn_uts(int shared_uts, int rounds)
+{
+	while (rounds--)
+		if (unshare(CLONE_NEWUTS) || setns(shared_uts, CLONE_NEWUTS))
+			return 1;
+	return 0;
+}
+
+/* Read the root's listings, @rounds times. */
+static int churn_read(const char *dir, int rounds)
+{
+	static char buf[16384];
+
+	while (rounds--)
+		if (read_at(dir, "taskset.namespaces", buf, sizeof(buf)) <= 0 ||
+		    read_key(dir, "taskset.stat", "proxies") < 1)
+			return 1;
+	return 0;
+}
+
+/*
+ * Lookups, publications and releases of proxies race on every CPU: each
+ * round a churner publishes a proxy of its own, then finds and shares
+ * the proxy every churner returns to, while its own is released; a
+ * reader snapshots the hash meanwhile. Nothing is lost or leaked.
+ */
+TEST_F(proxy, concurrent_churn_leaves_nothing)
+{
+	char before[16384], after[16384];
+	long proxies, hits;
+	pid_t pids[CHURNERS + 1];
+	int uts, i, status;
+
+	uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(uts, 0);
+	proxies = stat_of(_metadata, self->dir, "proxies");
+	hits = stat_of(_metadata, self->dir, "hash_hits");
+	ASSERT_GT(read_namespaces(self->dir, before, sizeof(before)), 0);
+
+	for (i = 0; i <= CHURNERS; i++) {
+		pids[i] = fork();
+		ASSERT_GE(pids[i], 0);
+		if (pids[i] == 0)
+			_exit(i < CHURNERS ? churn_uts(uts, CHURN_ROUNDS) :
+			      churn_read(self->dir, CHURN_ROUNDS / 10));
+	}
+	for (i = 0; i <= CHURNERS; i++) {
+		ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
+		EXPECT_EQ(status, 0) TH_LOG("child %d failed", i);
+	}
+
+	/* A reader's last references are dropped from a work item. */
+	EXPECT_EQ(wait_stat(self->dir, "proxies", proxies), proxies);
+	EXPECT_GE(stat_of(_metadata, self->dir, "hash_hits"),
+		  hits + CHURNERS * CHURN_ROUNDS);
+	ASSERT_GT(read_namespaces(self->dir, after, sizeof(after)), 0);
+	EXPECT_STREQ(before, after);
+	close(uts);
 }
 
 /*

@@ -142,6 +142,22 @@ FIXTURE(setns_fault) {
 	bool debugfs_mounted;
 };
 
+/* The holder's mount namespace by an nsfs fd, or by a pidfd. */
+FIXTURE_VARIANT(setns_fault) {
+	bool pidfd;
+	int flags;
+};
+
+FIXTURE_VARIANT_ADD(setns_fault, nsfd) {
+	.pidfd = false,
+	.flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(setns_fault, pidfd) {
+	.pidfd = true,
+	.flags = CLONE_NEWNS,
+};
+
 FIXTURE_SETUP(setns_fault)
 {
 	int ready[2];
@@ -190,7 +206,10 @@ FIXTURE_SETUP(setns_fault)
 	ASSERT_EQ(n, sizeof(uint64_t));
 	ASSERT_NE(self->target_root_mnt, 0) TH_LOG("holder could not unshare");
 
-	self->target_fd = open_ns_of(self->holder, "mnt");
+	if (variant->pidfd)
+		self->target_fd = syscall(SYS_pidfd_open, self->holder, 0);
+	else
+		self->target_fd = open_ns_of(self->holder, "mnt");
 	ASSERT_GE(self->target_fd, 0) TH_LOG("%m: holder's mnt ns");
 	self->own_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	ASSERT_GE(self->own_fd, 0);
@@ -212,6 +231,10 @@ FIXTURE_TEARDOWN(setns_fault)
 	}
 	write_file(FAILSLAB "/ignore-gfp-wait", "Y");
 	write_file(FAILSLAB "/verbose", "2");
+	if (self->target_fd >= 0)
+		close(self->target_fd);
+	if (self->own_fd >= 0)
+		close(self->own_fd);
 	if (self->go[1] >= 0)
 		close(self->go[1]);
 	if (self->holder > 0)
@@ -260,8 +283,9 @@ static void expect_switched(struct __test_metadata *_metadata,
 }
 
 /*
- * Fail the 1st, 2nd, ... slab allocation of setns(mntns_fd, 0) until a
- * call makes no more allocations than the fault's rank.
+ * Fail the 1st, 2nd, ... slab allocation of setns(mntns_fd, 0), or of
+ * setns(pidfd, CLONE_NEWNS), until a call makes no more allocations than
+ * the fault's rank.
  */
 TEST_F(setns_fault, failed_setns_changes_nothing)
 {
@@ -279,7 +303,7 @@ TEST_F(setns_fault, failed_setns_changes_nothing)
 		int ret, err, left;
 
 		ASSERT_EQ(set_fail_nth(nth), 0);
-		ret = setns(self->target_fd, 0);
+		ret = setns(self->target_fd, variant->flags);
 		err = errno;
 		left = fail_nth_left();
 		ASSERT_EQ(set_fail_nth(0), 0);
