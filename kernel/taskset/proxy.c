@@ -104,6 +104,13 @@ static u64 proxy_key_fold(const struct taskset_proxy *proxy)
 	return key;
 }
 
+/* Fold @proxy's key into it; return its bucket. */
+static unsigned int proxy_set_key_fold(struct taskset_proxy *proxy)
+{
+	proxy->key_fold = proxy_key_fold(proxy);
+	return hash_64(proxy->key_fold, proxy_hash_shift);
+}
+
 static bool proxy_key_equal(const struct taskset_proxy *a,
 			    const struct taskset_proxy *b)
 {
@@ -142,7 +149,8 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 	work = kmem_cache_alloc(taskset_proxy_cachep, GFP_KERNEL);
 	if (!work)
 		return NULL;
-	WARN_ON_ONCE(refcount_read(&work->ns.count));
+	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
+		WARN_ON_ONCE(refcount_read(&work->ns.count));
 	work->node = parent->node;
 	return &work->ns;
 }
@@ -307,11 +315,9 @@ unlock:
 struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 {
 	struct taskset_proxy *proxy = to_taskset_proxy(work), *found;
-	unsigned int bucket;
+	unsigned int bucket = proxy_set_key_fold(proxy);
 
 	might_sleep();
-	proxy->key_fold = proxy_key_fold(proxy);
-	bucket = hash_64(proxy->key_fold, proxy_hash_shift);
 	found = lookup_proxy(proxy, bucket);
 	if (!found)
 		found = hash_proxy(proxy, bucket);
@@ -541,11 +547,9 @@ void __init taskset_proxy_cache_init(void)
 void __init taskset_proxy_publish_initial(void)
 {
 	struct taskset_proxy *init = &init_taskset_proxy;
+	unsigned int bucket = proxy_set_key_fold(init);
 
-	init->key_fold = proxy_key_fold(init);
 	spin_lock(&taskset_proxy_lock);
-	hlist_nulls_add_head_rcu(&init->hash_node,
-				 &proxy_hash[hash_64(init->key_fold,
-						     proxy_hash_shift)]);
+	hlist_nulls_add_head_rcu(&init->hash_node, &proxy_hash[bucket]);
 	spin_unlock(&taskset_proxy_lock);
 }
