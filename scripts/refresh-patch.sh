@@ -29,6 +29,7 @@ while read -r p; do
 done < <(patch_list)
 [ $seen = 1 ] || echo "refresh-patch: $arg is not in patches/series yet" >&2
 for p in "${after[@]}"; do
+	[ -f "$p" ] || continue
 	for f in $(files_of_patch "$p"); do
 		grep -qxF "$f" <<<"$files" &&
 			die "$f is changed by a later patch too (${p##*/})"
@@ -38,15 +39,20 @@ done
 stage=$(mktemp -d "$BUILD/refresh.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/a"
-for f in $files; do
+# Patches that touch none of these files change nothing here; those that
+# do are applied whole, so the staging copy holds all the files they touch.
+touching=()
+for p in "${before[@]}"; do
+	comm -12 <(files_of_patch "$p" | sort -u) <(echo "$files") | grep -q . &&
+		touching+=("$p")
+done
+for f in $( { echo "$files"; for p in "${touching[@]}"; do
+		files_of_patch "$p"; done; } | sort -u); do
 	[ -f "$PRISTINE/$f" ] || continue
 	mkdir -p "$stage/a/$(dirname "$f")"
 	cp "$PRISTINE/$f" "$stage/a/$f"
 done
-for p in "${before[@]}"; do
-	# Patches that touch none of these files change nothing here.
-	comm -12 <(files_of_patch "$p" | sort -u) <(echo "$files") | grep -q . ||
-		continue
+for p in "${touching[@]}"; do
 	patch -d "$stage/a" -p1 -s -f --fuzz=0 --no-backup-if-mismatch <"$p" >/dev/null
 done
 

@@ -7,9 +7,21 @@
  *
  * The root owns a state of every registered facet, so its file lists
  * them all.
+ *
+ * Writing "+name" gives the node a new instance of facet "name", created
+ * now (only facets whose create policy includes mkdir); "-name" drops
+ * the node's instance, which returns to inheriting its parent's. Tokens
+ * are separated by white space; one write is all or nothing. A token for
+ * what the node already does is accepted and changes nothing. Errors:
+ * EINVAL for an empty write, garbage, an unknown facet, a facet not
+ * created by mkdir, both "+name" and "-name"; EBUSY to change the facets
+ * of a node with children or members (the root has both); ENOENT on a
+ * removed node; EPERM without the right to change the node.
  */
 
+#include <linux/cred.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/taskset.h>
 
 #include "tasksetfs.h"
@@ -59,6 +71,146 @@ static int facets_show(struct seq_file *sf, void *v)
 	return 0;
 }
 
+/**
+ * struct facets_request - what a write to taskset.facets asks for
+ * @add: the facets named with "+".
+ * @drop: the facets named with "-".
+ */
+struct facets_request {
+	unsigned long add;
+	unsigned long drop;
+};
+
+/* Add one "+name" or "-name" token to @req. */
+static int parse_token(const char *tok, struct facets_request *req)
+{
+	const struct taskset_facet *facet;
+
+	if (*tok != '+' && *tok != '-')
+		return -EINVAL;
+	facet = taskset_facet_by_name(tok + 1, strlen(tok + 1));
+	if (!facet || !(facet->create & TASKSET_CREATE_MKDIR))
+		return -EINVAL;
+	/* Named twice, maybe both ways: refused, whatever the order. */
+	if (test_bit(facet->id, &req->add) || test_bit(facet->id, &req->drop))
+		return -EINVAL;
+	__set_bit(facet->id, *tok == '+' ? &req->add : &req->drop);
+	return 0;
+}
+
+static int parse_facets(char *buf, struct facets_request *req)
+{
+	char *tok;
+	int ret;
+
+	buf = strim(buf);
+	if (!*buf)
+		return -EINVAL;
+	while ((tok = strsep(&buf, " \t\n"))) {
+		if (!*tok)
+			continue;
+		ret = parse_token(tok, req);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Remove the files of the facets @ts drops, create those of the added. */
+static int prepare_files(struct taskset *ts, unsigned long own)
+{
+	unsigned long added = own & ~ts->own;
+	const struct taskset_facet *facet;
+	int id, ret;
+
+	for_each_taskset_facet(facet, id) {
+		if (!test_bit(id, &added))
+			continue;
+		ret = tasksetfs_add_facet_files(ts, facet);
+		if (ret)
+			goto remove;
+	}
+	return 0;
+
+remove:
+	while (--id >= 0)
+		if (test_bit(id, &added))
+			tasksetfs_remove_facet_files(ts, taskset_facets[id]);
+	return ret;
+}
+
+static void remove_dropped_files(struct taskset *ts, unsigned long own)
+{
+	unsigned long dropped = ts->own & ~own;
+	const struct taskset_facet *facet;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (test_bit(id, &dropped))
+			tasksetfs_remove_facet_files(ts, facet);
+}
+
+/*
+ * Give @ts the facets @own, all or nothing: create the new states and
+ * the new files (inactive), then, past the point of no return, remove
+ * the dropped files (waiting for their users), exchange the states and
+ * activate the new files.
+ */
+static int change_facets(struct taskset *ts, unsigned long own,
+			 const struct cred *cred)
+{
+	struct taskset_ns_change chg;
+	int ret;
+
+	lockdep_assert_held(&taskset_mutex);
+	ret = taskset_ns_change_prepare(&chg, ts, own, cred);
+	if (ret)
+		return ret;
+	ret = prepare_files(ts, own);
+	if (!ret) {
+		/* Point of no return. */
+		remove_dropped_files(ts, own);
+		taskset_ns_change_commit(&chg, ts);
+		kernfs_activate(ts->kn);
+	}
+	taskset_ns_change_finish(&chg);
+	return ret;
+}
+
+static int write_facets(struct taskset *ts, const struct facets_request *req,
+			const struct cred *cred)
+{
+	unsigned long own;
+
+	guard(mutex)(&taskset_mutex);
+	if (ts->dead)
+		return -ENOENT;
+	own = (ts->own | req->add) & ~req->drop;
+	if (own == ts->own)
+		return 0;
+	if (!ts->parent || taskset_node_busy(ts))
+		return -EBUSY;
+	return change_facets(ts, own, cred);
+}
+
+static ssize_t facets_write(struct kernfs_open_file *of, char *buf,
+			    size_t nbytes, loff_t off)
+{
+	struct taskset *ts = tasksetfs_of_node(of);
+	struct facets_request req = { };
+	int ret;
+
+	ret = tasksetfs_may_write(of);
+	if (!ret)
+		ret = tasksetfs_check_input(buf, nbytes);
+	if (!ret)
+		ret = parse_facets(buf, &req);
+	if (!ret)
+		ret = write_facets(ts, &req, of->file->f_cred);
+	return ret ?: nbytes;
+}
+
 const struct kernfs_ops tasksetfs_facets_ops = {
 	.seq_show	= facets_show,
+	.write		= facets_write,
 };

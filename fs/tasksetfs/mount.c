@@ -4,8 +4,8 @@
  *
  * One kernfs hierarchy mirrors the task set hierarchy; every mount of
  * tasksetfs shows it (mount -t tasksetfs none /sys/fs/taskset). Each
- * node's directory holds the core files below, built from one table.
- * Only the root node exists so far.
+ * node's directory holds the core files and the files of the facets it
+ * owns (files.c); mkdir and rmdir create and remove nodes (dir.c).
  */
 
 #include <linux/fs.h>
@@ -23,70 +23,6 @@
 
 /* The hierarchy; created at boot, never destroyed once registered. */
 static struct kernfs_root *tasksetfs_root __ro_after_init;
-
-static struct tasksetfs_file tasksetfs_core_files[] = {
-	{
-		.name	= "taskset.procs",
-		.mode	= 0444,
-		.ops	= &tasksetfs_procs_ops,
-	},
-	{
-		.name	= "taskset.facets",
-		.mode	= 0444,
-		.ops	= &tasksetfs_facets_ops,
-	},
-	{
-		.name	= "taskset.ns",
-		.mode	= 0444,
-		.ops	= &tasksetfs_ns_ops,
-	},
-	{
-		.name	= "taskset.namespaces",
-		.mode	= 0444,
-		.flags	= TASKSETFS_ROOT_ONLY,
-		.ops	= &tasksetfs_namespaces_ops,
-	},
-	{
-		.name	= "taskset.stat",
-		.mode	= 0444,
-		.flags	= TASKSETFS_ROOT_ONLY,
-		.ops	= &tasksetfs_stat_ops,
-	},
-	{ }	/* terminate */
-};
-
-static int tasksetfs_add_file(struct taskset *ts, struct tasksetfs_file *file)
-{
-	struct lock_class_key *key = NULL;
-	struct kernfs_node *kn;
-
-	if (IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC))
-		key = &file->lockdep_key;
-	kn = __kernfs_create_file(ts->kn, file->name, file->mode,
-				  GLOBAL_ROOT_UID, GLOBAL_ROOT_GID, 0,
-				  file->ops, ts, NULL, key);
-	return PTR_ERR_OR_ZERO(kn);
-}
-
-/*
- * Create the files of @files that belong in @ts. The directory is not
- * active yet, so on failure the caller removes it with what was added.
- */
-static int tasksetfs_add_files(struct taskset *ts,
-			       struct tasksetfs_file *files)
-{
-	struct tasksetfs_file *file;
-	int ret;
-
-	for (file = files; file->name; file++) {
-		if ((file->flags & TASKSETFS_ROOT_ONLY) && ts->parent)
-			continue;
-		ret = tasksetfs_add_file(ts, file);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
 
 static int tasksetfs_get_tree(struct fs_context *fc)
 {
@@ -141,13 +77,14 @@ static int __init tasksetfs_create_root(void)
 	 * EXTRA_OPEN_PERM_CHECK: a file without a write method refuses to
 	 * be opened for writing even by root, with EACCES, as in cgroup.
 	 */
-	root = kernfs_create_root(NULL, KERNFS_ROOT_CREATE_DEACTIVATED |
+	root = kernfs_create_root(&tasksetfs_syscall_ops,
+				  KERNFS_ROOT_CREATE_DEACTIVATED |
 				  KERNFS_ROOT_EXTRA_OPEN_PERM_CHECK,
 				  &taskset_root);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	taskset_root.kn = kernfs_root_to_node(root);
-	ret = tasksetfs_add_files(&taskset_root, tasksetfs_core_files);
+	ret = tasksetfs_add_core_files(&taskset_root);
 	if (ret) {
 		taskset_root.kn = NULL;
 		kernfs_destroy_root(root);

@@ -5,13 +5,16 @@
  *
  *	<type> <nsfs inode> <owner user namespace inode> <nodes> <tasks>
  *
- * nodes counts the task set nodes whose state it is; tasks counts the
- * references of the proxies holding it: their tasks, plus short-lived
- * references (a setns() in progress).
+ * nodes counts the task set nodes whose state it is, owned or inherited;
+ * tasks counts the references of the proxies holding it: their tasks,
+ * plus short-lived references (a setns() in progress). A namespace that
+ * only nodes hold is listed with tasks 0.
  *
  * The listing is made once, when the file is opened, from a snapshot of
- * the proxy hash taken under RCU: reading it takes no lock that a state
- * change takes, and reads of any size cost nothing more. A line is shown
+ * the proxy hash taken under RCU and a walk of the nodes under
+ * taskset_mutex (nodes are made by CAP_SYS_ADMIN only): reading it takes
+ * no lock that a task's state change takes, and reads of any size cost
+ * nothing more. A line is shown
  * only to an opener that could have found the namespace in /proc: one of
  * its own namespaces, or one whose owner user namespace it has
  * CAP_SYS_ADMIN in. The opener's credentials decide, not the reader's.
@@ -19,6 +22,7 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/mutex.h>
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/security.h>
@@ -70,16 +74,15 @@ static bool ns_visible(const struct file *file, const struct nsproxy *own,
 				 CAP_SYS_ADMIN, CAP_OPT_NOAUDIT);
 }
 
-/* Add the lines of @proxy's namespaces that the opener may see. */
-static size_t add_proxy_lines(struct ns_listing *listing,
-			      const struct file *file,
-			      const struct nsproxy *own,
-			      struct taskset_proxy *proxy)
+/*
+ * Add the lines of the namespaces of @nsp that the opener may see, each
+ * counted @nodes and @tasks times.
+ */
+static void add_lines(struct ns_listing *listing, const struct file *file,
+		      const struct nsproxy *own, struct nsproxy *nsp,
+		      unsigned int nodes, unsigned long tasks)
 {
-	/* The snapshot's own reference is not a task. */
-	unsigned long tasks = refcount_read(&proxy->ns.count) - 1;
 	const struct taskset_facet *facet;
-	size_t nr = listing->nr;
 	int id;
 
 	for_each_taskset_facet(facet, id) {
@@ -87,19 +90,42 @@ static size_t add_proxy_lines(struct ns_listing *listing,
 
 		if (!taskset_facet_is_ns(facet))
 			continue;
-		ns = facet->ns_of(&proxy->ns);
+		ns = facet->ns_of(nsp);
 		if (!ns_visible(file, own, facet, ns))
 			continue;
-		listing->lines[nr++] = (struct ns_line) {
+		listing->lines[listing->nr++] = (struct ns_line) {
 			.ns	= ns,
 			.facet	= id,
 			.inum	= ns->inum,
 			.owner	= ns->ops->owner(ns)->ns.inum,
-			.nodes	= taskset_ns(&taskset_root, facet) == ns,
+			.nodes	= nodes,
 			.tasks	= tasks,
 		};
 	}
-	return nr;
+}
+
+/* Add the lines of the proxies' namespaces; the snapshot pins them. */
+static void add_proxy_lines(struct ns_listing *listing,
+			    const struct file *file, const struct nsproxy *own,
+			    struct taskset_proxy **proxies, size_t nr)
+{
+	size_t i;
+
+	/* The snapshot's own reference is not a task. */
+	for (i = 0; i < nr; i++)
+		add_lines(listing, file, own, &proxies[i]->ns, 0,
+			  refcount_read(&proxies[i]->ns.count) - 1);
+}
+
+/* Add the lines of every node's namespaces; taskset_mutex pins them. */
+static void add_node_lines(struct ns_listing *listing,
+			   const struct file *file, const struct nsproxy *own)
+{
+	struct taskset *pos = NULL;
+
+	lockdep_assert_held(&taskset_mutex);
+	while ((pos = taskset_next_descendant_pre(pos, &taskset_root)))
+		add_lines(listing, file, own, pos->nsproxy, 1, 0);
 }
 
 static int cmp_ns_line(const void *a, const void *b)
@@ -120,6 +146,7 @@ static void merge_lines(struct ns_listing *listing)
 	sort(lines, listing->nr, sizeof(*lines), cmp_ns_line, NULL);
 	for (i = 0; i < listing->nr; i++) {
 		if (out && lines[out - 1].ns == lines[i].ns) {
+			lines[out - 1].nodes += lines[i].nodes;
 			lines[out - 1].tasks += lines[i].tasks;
 			continue;
 		}
@@ -141,28 +168,32 @@ static unsigned int nr_ns_facets(void)
 
 /*
  * Build the listing the opener of @file may see, from a snapshot of the
- * proxies, which pins their namespaces while their lines are made.
+ * proxies, which pins their namespaces while their lines are made, and
+ * from the nodes.
  */
 static struct ns_listing *make_listing(const struct file *file)
 {
 	const struct nsproxy *own = current->nsproxy;
 	struct taskset_proxy **proxies;
 	struct ns_listing *listing;
-	size_t nr, i;
+	size_t nr;
 
 	proxies = taskset_proxy_snapshot(&nr);
 	if (!proxies)
 		return NULL;
-	listing = kvmalloc(struct_size(listing, lines, nr * nr_ns_facets()),
-			   GFP_KERNEL);
+	mutex_lock(&taskset_mutex);
+	listing = kvmalloc(struct_size(listing, lines,
+				       (nr + taskset_nr_nodes()) *
+				       nr_ns_facets()), GFP_KERNEL);
 	if (listing) {
 		listing->nr = 0;
-		for (i = 0; i < nr; i++)
-			listing->nr = add_proxy_lines(listing, file, own,
-						      proxies[i]);
-		merge_lines(listing);
+		add_proxy_lines(listing, file, own, proxies, nr);
+		add_node_lines(listing, file, own);
 	}
+	mutex_unlock(&taskset_mutex);
 	taskset_proxy_snapshot_put(proxies, nr);
+	if (listing)
+		merge_lines(listing);
 	return listing;
 }
 

@@ -6,9 +6,14 @@
  *
  * The inode numbers are those /proc/PID/ns shows. Pid and time give the
  * namespace a node's tasks' children get (pid_for_children,
- * time_for_children).
+ * time_for_children). An inherited state is the parent's: a node whose
+ * states change has no children, so a node's own copy of the references
+ * is its parent's states, resolved when the node was made.
+ *
+ * The states are read under taskset_mutex, held for one line per facet.
  */
 
+#include <linux/mutex.h>
 #include <linux/proc_ns.h>
 #include <linux/seq_file.h>
 #include <linux/taskset.h>
@@ -32,6 +37,7 @@ static int ns_show(struct seq_file *sf, void *v)
 	const struct taskset_facet *facet;
 	int id;
 
+	guard(mutex)(&taskset_mutex);
 	for_each_taskset_facet(facet, id)
 		if (taskset_facet_is_ns(facet))
 			ns_show_one(sf, ts, facet);

@@ -1,38 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tasksetfs internals: the table type of the control files and the files
- * each part of the filesystem provides.
+ * tasksetfs internals: what each part of the filesystem provides to the
+ * others. The table type of control files, struct taskset_file, is in
+ * include/linux/taskset.h, since facets declare their own files.
  */
 #ifndef _TASKSETFS_H
 #define _TASKSETFS_H
 
 #include <linux/kernfs.h>
-#include <linux/lockdep_types.h>
 #include <linux/types.h>
 
-struct seq_file;
+struct cred;
 struct taskset;
-
-/* The file exists on the root node only. */
-#define TASKSETFS_ROOT_ONLY	BIT(0)
-
-/**
- * struct tasksetfs_file - one control file of a node
- * @name: file name, "taskset.<name>" or "<facet>.<name>".
- * @mode: permission bits; a file without ->write in @ops is 0444.
- * @flags: TASKSETFS_* placement flags.
- * @ops: kernfs operations; the file's kernfs_node priv is its node.
- * @lockdep_key: lockdep class of the file's active references.
- *
- * Tables of files end with an entry whose @name is NULL.
- */
-struct tasksetfs_file {
-	const char *name;
-	umode_t mode;
-	unsigned int flags;
-	const struct kernfs_ops *ops;
-	struct lock_class_key lockdep_key;
-};
+struct taskset_facet;
 
 /**
  * tasksetfs_of_node() - the node a control file belongs to
@@ -44,6 +24,23 @@ static inline struct taskset *tasksetfs_of_node(struct kernfs_open_file *of)
 {
 	return of->kn->priv;
 }
+
+/* files.c */
+int tasksetfs_add_core_files(struct taskset *ts);
+int tasksetfs_add_facet_files(struct taskset *ts,
+			      const struct taskset_facet *facet);
+void tasksetfs_remove_facet_files(struct taskset *ts,
+				  const struct taskset_facet *facet);
+
+/* perm.c */
+int tasksetfs_may_change(const struct cred *cred, const struct taskset *ts);
+int tasksetfs_may_write(struct kernfs_open_file *of);
+
+/* input.c */
+int tasksetfs_check_input(const char *buf, size_t nbytes);
+
+/* dir.c */
+extern struct kernfs_syscall_ops tasksetfs_syscall_ops;
 
 extern const struct kernfs_ops tasksetfs_procs_ops;
 extern const struct kernfs_ops tasksetfs_facets_ops;

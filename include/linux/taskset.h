@@ -14,12 +14,20 @@
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/list.h>
+#include <linux/lockdep_types.h>
+#include <linux/mutex.h>
+#include <linux/nsproxy.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/user_namespace.h>
 
+struct cred;
 struct kernfs_node;
+struct kernfs_ops;
 struct ns_common;
-struct nsproxy;
+struct task_struct;
 
 /**
  * enum taskset_enter - may a task move into a node whose state differs
@@ -74,6 +82,10 @@ enum taskset_on_empty {
  *	charged to, which counts them.
  * @uncharged: for a namespace facet, how many of its instances exist
  *	without a charge (a static initial namespace).
+ * @ns_exchange: for a namespace facet, exchange its state between two
+ *	nsproxies, references included.
+ * @files: its control files, "<facet>.<name>", on a node that owns it;
+ *	NULL if it has none.
  *
  * Facets are defined with DEFINE_TASKSET_FACET(), const, and checked at
  * compile time: no lock, no boot-time validation.
@@ -88,6 +100,8 @@ struct taskset_facet {
 	struct ns_common *(*ns_of)(const struct nsproxy *nsp);
 	enum ucount_type ucount;
 	unsigned int uncharged;
+	void (*ns_exchange)(struct nsproxy *a, struct nsproxy *b);
+	struct taskset_file *files;
 };
 
 #define TASKSET_FACET(_x) _x ## _taskset_id,
@@ -161,31 +175,165 @@ static inline bool taskset_facet_is_ns(const struct taskset_facet *facet)
 	return facet->ns_of;
 }
 
+/* The file exists on the root node only. */
+#define TASKSET_FILE_ROOT_ONLY	BIT(0)
+
+/**
+ * struct taskset_file - one control file of a node, as struct cftype is
+ *	for a cgroup
+ * @name: file name: "taskset.<name>" in the core table, the part after
+ *	"<facet>." in a facet's table.
+ * @mode: permission bits; a file without ->write in @ops is 0444.
+ * @flags: TASKSET_FILE_* placement flags.
+ * @ops: kernfs operations; the file's kernfs_node priv is its node.
+ * @lockdep_key: lockdep class of the file's active references.
+ *
+ * Tables of files end with an entry whose @name is NULL. A facet's files
+ * exist on a node exactly while the node owns a state of that facet, so
+ * their operations may use that state without a lock: tasksetfs removes
+ * them, waiting for their running operations, before the state goes.
+ */
+struct taskset_file {
+	const char *name;
+	umode_t mode;
+	unsigned int flags;
+	const struct kernfs_ops *ops;
+	struct lock_class_key lockdep_key;
+};
+
+/*
+ * A facet's table of files, or NULL in a kernel without tasksetfs (the
+ * table is defined there).
+ */
+#define TASKSETFS_FILES(_files)						\
+	(IS_ENABLED(CONFIG_TASKSET_FS) ? (_files) : NULL)
+
+extern struct taskset_file uts_taskset_files[];
+
 /**
  * struct taskset - a node of the task set hierarchy
- * @kn: its directory in tasksetfs; NULL until tasksetfs has set up.
- * @parent: the node it inherits states from; NULL for the root.
+ * @kn: its directory in tasksetfs, referenced by the node. Set once, at
+ *	creation, before the node is visible.
+ * @parent: the node it inherits states from, referenced; NULL for the
+ *	root. Never changes.
+ * @children: its child nodes, linked by their @sibling. taskset_mutex.
+ * @sibling: entry in the parent's @children. taskset_mutex.
  * @own: bitmap of the facets that have a state of their own here.
- * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns, the
- *	namespace part of the initial proxy, which lives as long as the
- *	kernel.
- *
- * Only the root exists so far; it is static and its fields do not
- * change after boot.
+ *	Written under taskset_mutex; read locklessly for display.
+ * @dead: set under taskset_mutex when the node is removed from the
+ *	hierarchy; no state change, no child, no member may come after.
+ * @nr_proxies: published proxies whose node this is: the node has
+ *	members while it is not 0. taskset_proxy_lock.
+ * @ref: references: the hierarchy's (dropped at rmdir), each child's,
+ *	each proxy's. The root's is never dropped.
+ * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns,
+ *	the namespace part of the initial proxy, which lives as long as the
+ *	kernel; any other node's points to @ns_states.
+ * @ns_states: a node's namespaces, one reference on each: its own, and
+ *	its parent's for the facets it inherits (a node whose states
+ *	change has no children, so a copy is as good as a walk up). Only
+ *	the fields that are namespace facets' states are used: time_ns is
+ *	the parent's, a node's time state being time_ns_for_children.
+ *	Changed under taskset_mutex; a facet's field never changes while
+ *	the facet's files exist on the node.
+ * @rcu: frees the node after a grace period.
  */
 struct taskset {
 	struct kernfs_node *kn;
 	struct taskset *parent;
+	struct list_head children;
+	struct list_head sibling;
 	unsigned long own;
+	bool dead;
+	unsigned int nr_proxies;
+	refcount_t ref;
 	struct nsproxy *nsproxy;
+	struct nsproxy ns_states;
+	struct rcu_head rcu;
 };
 
 extern struct taskset taskset_root;
+extern struct mutex taskset_mutex;
 
 unsigned long taskset_nr_nodes(void);
 long taskset_nr_namespaces(void);
 bool taskset_owns(const struct taskset *ts, const struct taskset_facet *facet);
 struct ns_common *taskset_ns(const struct taskset *ts,
 			     const struct taskset_facet *facet);
+const struct taskset_facet *taskset_facet_by_name(const char *name,
+						  size_t len);
+
+struct taskset *taskset_node_create(struct taskset *parent);
+void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
+bool taskset_node_busy(const struct taskset *ts);
+void taskset_node_unlink(struct taskset *ts);
+struct taskset *taskset_next_descendant_pre(struct taskset *pos,
+					    struct taskset *root);
+void taskset_release(struct taskset *ts);
+
+/**
+ * struct taskset_ns_change - new namespace states for a node, prepared
+ * @own: the facets the node owns once the change is committed.
+ * @created: namespaces created for the facets being added, as unshare(2)
+ *	would create them; a work proxy's nsproxy, or NULL.
+ * @inherited: the parent's states, referenced, for the facets being
+ *	dropped; NULL if none are.
+ * @inherited_ns: storage for @inherited.
+ *
+ * Prepared with taskset_ns_change_prepare(), which may fail and changes
+ * nothing; committed with taskset_ns_change_commit(), which cannot fail;
+ * the namespaces the node no longer holds are put by
+ * taskset_ns_change_finish().
+ */
+struct taskset_ns_change {
+	unsigned long own;
+	struct nsproxy *created;
+	struct nsproxy *inherited;
+	struct nsproxy inherited_ns;
+};
+
+int taskset_ns_change_prepare(struct taskset_ns_change *chg,
+			      struct taskset *ts, unsigned long own,
+			      const struct cred *cred);
+void taskset_ns_change_commit(struct taskset_ns_change *chg,
+			      struct taskset *ts);
+void taskset_ns_change_finish(struct taskset_ns_change *chg);
+
+struct seq_file;
+struct pid_namespace;
+struct pid;
+int proc_taskset_show(struct seq_file *m, struct pid_namespace *ns,
+		      struct pid *pid, struct task_struct *tsk);
+
+/**
+ * taskset_get() - take a reference on a node
+ * @ts: the node; a reference or taskset_mutex keeps it alive
+ *
+ * The root is never freed and is not counted, so that the tasks of the
+ * root, which is all of them at first, write no shared cache line.
+ *
+ * Return: @ts.
+ */
+static inline struct taskset *taskset_get(struct taskset *ts)
+{
+	if (IS_ENABLED(CONFIG_TASKSET) && ts && ts != &taskset_root)
+		refcount_inc(&ts->ref);
+	return ts;
+}
+
+/**
+ * taskset_put() - drop a reference on a node
+ * @ts: the node
+ *
+ * The last reference frees the node, with the namespaces it holds.
+ *
+ * Context: may sleep.
+ */
+static inline void taskset_put(struct taskset *ts)
+{
+	if (IS_ENABLED(CONFIG_TASKSET) && ts && ts != &taskset_root &&
+	    refcount_dec_and_test(&ts->ref))
+		taskset_release(ts);
+}
 
 #endif /* _LINUX_TASKSET_H */

@@ -41,7 +41,8 @@
 /**
  * struct taskset_proxy - the shared per-task aggregator
  * @ns: the namespace states; task->nsproxy points here. Part of the key.
- * @node: the task set node of the proxy's tasks. Part of the key.
+ * @node: the task set node of the proxy's tasks, referenced (but the root,
+ *	which is never freed). Part of the key.
  * @hash_node: entry in the proxy hash, a chain ending in a nulls
  *	marker; not linked while the proxy is a work proxy. Changed under
  *	taskset_proxy_lock, walked under RCU.
@@ -93,6 +94,10 @@ void taskset_proxy_free(struct nsproxy *work);
 void taskset_proxy_discard(struct nsproxy *work);
 struct nsproxy *taskset_proxy_share(struct nsproxy *work);
 void taskset_proxy_release(struct nsproxy *nsp);
+void taskset_get_namespaces(struct nsproxy *nsp);
+void taskset_put_namespaces(struct nsproxy *nsp);
+struct nsproxy *taskset_create_namespaces(unsigned long flags,
+					  struct user_namespace *user_ns);
 void taskset_proxy_put_deferred(struct taskset_proxy *proxy);
 struct taskset_proxy **taskset_proxy_snapshot(size_t *nr);
 void taskset_proxy_snapshot_put(struct taskset_proxy **proxies, size_t nr);

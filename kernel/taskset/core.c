@@ -3,8 +3,8 @@
  * Task sets: the root node and the queries tasksetfs makes of a node.
  *
  * The root task set owns a state for every facet: for namespaces, the
- * initial ones, held by the initial proxy. It is static, so it and what
- * it points to live as long as the kernel and are read without a lock.
+ * initial ones, held by the initial proxy. It is static and its states
+ * never change, so it and what it points to live as long as the kernel.
  */
 
 #include <linux/bitmap.h>
@@ -16,19 +16,12 @@
 #include <linux/user_namespace.h>
 
 struct taskset taskset_root = {
+	.children	= LIST_HEAD_INIT(taskset_root.children),
+	.sibling	= LIST_HEAD_INIT(taskset_root.sibling),
 	.own		= GENMASK(TASKSET_NR_FACETS - 1, 0),
+	.ref		= REFCOUNT_INIT(1),
 	.nsproxy	= &init_taskset_proxy.ns,
 };
-
-/**
- * taskset_nr_nodes() - how many task set nodes exist
- *
- * Return: the number of nodes; only the root exists so far.
- */
-unsigned long taskset_nr_nodes(void)
-{
-	return 1;
-}
 
 /**
  * taskset_nr_namespaces() - how many namespaces of the facets exist

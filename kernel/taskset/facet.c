@@ -9,6 +9,7 @@
  * listed twice is a duplicate enumerator: it does not build either.
  */
 
+#include <linux/string.h>
 #include <linux/taskset.h>
 
 #define TASKSET_FACET(_x)						\
@@ -18,3 +19,22 @@ const struct taskset_facet *const taskset_facets[TASKSET_NR_FACETS] = {
 };
 
 #undef TASKSET_FACET
+
+/**
+ * taskset_facet_by_name() - find a facet by its name
+ * @name: the name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * Return: the facet, or NULL if no facet has that name.
+ */
+const struct taskset_facet *taskset_facet_by_name(const char *name,
+						  size_t len)
+{
+	const struct taskset_facet *facet;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (strlen(facet->name) == len && !memcmp(facet->name, name, len))
+			return facet;
+	return NULL;
+}

@@ -13,6 +13,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/ipc_namespace.h>
+#include <linux/minmax.h>
 #include <linux/mnt_namespace.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
@@ -24,31 +25,42 @@
 
 /*
  * A namespace facet: entered by its own task only, created by clone or
- * mkdir, expiring with its last task. Namespaces are counted by the
- * ucount they are charged to (@_ucount); @_uncharged is 1 where the
- * initial namespace is static, and so never charged.
+ * mkdir, expiring with its last task. Its state is the nsproxy field
+ * @_field. Namespaces are counted by the ucount they are charged to
+ * (@_ucount); @_uncharged is 1 where the initial namespace is static,
+ * and so never charged. Further initializers (.files) may follow.
  */
-#define DEFINE_NS_FACET(_name, _clone_flag, _ucount, _uncharged)	\
+#define DEFINE_NS_FACET(_name, _field, _clone_flag, _ucount, _uncharged, \
+			...)						\
+	static void _name ## _ns_exchange(struct nsproxy *a,		\
+					  struct nsproxy *b)		\
+	{								\
+		swap(a->_field, b->_field);				\
+	}								\
 	DEFINE_TASKSET_FACET(_name, TASKSET_ENTER_SELF,			\
 			     TASKSET_CREATE_MKDIR | TASKSET_CREATE_CLONE, \
 			     TASKSET_EMPTY_DELETE, _clone_flag,		\
 			     .ns_of = _name ## _ns_of,			\
+			     .ns_exchange = _name ## _ns_exchange,	\
 			     .ucount = _ucount,				\
-			     .uncharged = _uncharged)
+			     .uncharged = _uncharged,			\
+			     __VA_ARGS__)
 
 static struct ns_common *uts_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->uts_ns->ns;
 }
 
-DEFINE_NS_FACET(uts, CLONE_NEWUTS, UCOUNT_UTS_NAMESPACES, 1);
+/* The outside view of a node's uts namespace (fs/tasksetfs/uts.c). */
+DEFINE_NS_FACET(uts, uts_ns, CLONE_NEWUTS, UCOUNT_UTS_NAMESPACES, 1,
+		.files = TASKSETFS_FILES(uts_taskset_files));
 
 static struct ns_common *ipc_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->ipc_ns->ns;
 }
 
-DEFINE_NS_FACET(ipc, CLONE_NEWIPC, UCOUNT_IPC_NAMESPACES, 1);
+DEFINE_NS_FACET(ipc, ipc_ns, CLONE_NEWIPC, UCOUNT_IPC_NAMESPACES, 1);
 
 static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
 {
@@ -56,32 +68,35 @@ static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
 }
 
 /* The initial mount namespace is allocated, and charged, at boot. */
-DEFINE_NS_FACET(mnt, CLONE_NEWNS, UCOUNT_MNT_NAMESPACES, 0);
+DEFINE_NS_FACET(mnt, mnt_ns, CLONE_NEWNS, UCOUNT_MNT_NAMESPACES, 0);
 
 static struct ns_common *pid_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->pid_ns_for_children->ns;
 }
 
-DEFINE_NS_FACET(pid, CLONE_NEWPID, UCOUNT_PID_NAMESPACES, 1);
+DEFINE_NS_FACET(pid, pid_ns_for_children, CLONE_NEWPID,
+		UCOUNT_PID_NAMESPACES, 1);
 
 static struct ns_common *net_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->net_ns->ns;
 }
 
-DEFINE_NS_FACET(net, CLONE_NEWNET, UCOUNT_NET_NAMESPACES, 1);
+DEFINE_NS_FACET(net, net_ns, CLONE_NEWNET, UCOUNT_NET_NAMESPACES, 1);
 
 static struct ns_common *time_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->time_ns_for_children->ns;
 }
 
-DEFINE_NS_FACET(time, CLONE_NEWTIME, UCOUNT_TIME_NAMESPACES, 1);
+DEFINE_NS_FACET(time, time_ns_for_children, CLONE_NEWTIME,
+		UCOUNT_TIME_NAMESPACES, 1);
 
 static struct ns_common *cgroup_ns_of(const struct nsproxy *nsp)
 {
 	return &nsp->cgroup_ns->ns;
 }
 
-DEFINE_NS_FACET(cgroup, CLONE_NEWCGROUP, UCOUNT_CGROUP_NAMESPACES, 1);
+DEFINE_NS_FACET(cgroup, cgroup_ns, CLONE_NEWCGROUP,
+		UCOUNT_CGROUP_NAMESPACES, 1);

@@ -151,21 +151,62 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 		return NULL;
 	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
 		WARN_ON_ONCE(refcount_read(&work->ns.count));
-	work->node = parent->node;
+	work->node = taskset_get(parent->node);
 	return &work->ns;
 }
 
 /**
- * taskset_proxy_free() - free a work proxy that holds no reference
+ * taskset_proxy_free() - free a work proxy that holds no namespace
  * @work: the work proxy's nsproxy, never published
+ *
+ * Puts the reference on its node that taskset_proxy_alloc() took.
+ *
+ * Context: may sleep.
  */
 void taskset_proxy_free(struct nsproxy *work)
 {
-	kmem_cache_free(taskset_proxy_cachep, to_taskset_proxy(work));
+	struct taskset_proxy *proxy = to_taskset_proxy(work);
+
+	taskset_put(proxy->node);
+	kmem_cache_free(taskset_proxy_cachep, proxy);
 }
 
-/* Put the namespace references that @nsp owns. */
-static void put_namespaces(struct nsproxy *nsp)
+/* Count a proxy published or unhashed among its node's members. */
+static void count_node_proxy(struct taskset_proxy *proxy, int delta)
+{
+	struct taskset *node = proxy->node;
+
+	lockdep_assert_held(&taskset_proxy_lock);
+	if (node)
+		WRITE_ONCE(node->nr_proxies, node->nr_proxies + delta);
+}
+
+/**
+ * taskset_get_namespaces() - take a reference on each of an nsproxy's
+ *	namespaces
+ * @nsp: an nsproxy whose namespaces someone holds, copied by the caller
+ *	into a struct it owns
+ */
+void taskset_get_namespaces(struct nsproxy *nsp)
+{
+	/* get_mnt_ns() is private to fs/ */
+	refcount_inc(&from_mnt_ns(nsp->mnt_ns)->count);
+	get_uts_ns(nsp->uts_ns);
+	get_ipc_ns(nsp->ipc_ns);
+	get_pid_ns(nsp->pid_ns_for_children);
+	get_time_ns(nsp->time_ns);
+	get_time_ns(nsp->time_ns_for_children);
+	get_cgroup_ns(nsp->cgroup_ns);
+	get_net(nsp->net_ns);
+}
+
+/**
+ * taskset_put_namespaces() - put the namespace references an nsproxy owns
+ * @nsp: the nsproxy; a field left NULL by a failed creation is skipped
+ *
+ * Context: may sleep.
+ */
+void taskset_put_namespaces(struct nsproxy *nsp)
 {
 	if (nsp->mnt_ns)
 		put_mnt_ns(nsp->mnt_ns);
@@ -193,7 +234,7 @@ static void put_namespaces(struct nsproxy *nsp)
  */
 void taskset_proxy_discard(struct nsproxy *work)
 {
-	put_namespaces(work);
+	taskset_put_namespaces(work);
 	taskset_proxy_free(work);
 }
 
@@ -294,6 +335,7 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
 	/* The count first: the insertion publishes it with the key. */
 	refcount_set(&work->ns.count, 1);
 	hlist_nulls_add_head_rcu(&work->hash_node, &proxy_hash[bucket]);
+	count_node_proxy(work, 1);
 unlock:
 	spin_unlock(&taskset_proxy_lock);
 	return proxy;
@@ -352,9 +394,10 @@ void taskset_proxy_release(struct nsproxy *nsp)
 			  "taskset: a published proxy's key changed\n");
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_del_rcu(&proxy->hash_node);
+	count_node_proxy(proxy, -1);
 	spin_unlock(&taskset_proxy_lock);
 	this_cpu_dec(proxy_stats.proxies);
-	put_namespaces(nsp);
+	taskset_put_namespaces(nsp);
 	taskset_proxy_free(nsp);
 }
 
@@ -551,5 +594,6 @@ void __init taskset_proxy_publish_initial(void)
 
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_add_head_rcu(&init->hash_node, &proxy_hash[bucket]);
+	count_node_proxy(init, 1);
 	spin_unlock(&taskset_proxy_lock);
 }

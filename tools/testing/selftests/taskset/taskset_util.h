@@ -124,4 +124,68 @@ static inline long wait_stat(const char *dir, const char *key, long want)
 	return v;
 }
 
+/* Write @len bytes of @data to @dir/@name in one write: 0, or -errno. */
+static inline int write_at(const char *dir, const char *name,
+			   const void *data, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* Write the string @s to @dir/@name: 0, or -errno. */
+static inline int write_str(const char *dir, const char *name, const char *s)
+{
+	return write_at(dir, name, s, strlen(s));
+}
+
+/*
+ * The line of facet @type in @dir/taskset.ns: its inode and owner inode,
+ * and whether it is owned. Returns 0, or -1 if there is no such line.
+ */
+static inline int node_ns(const char *dir, const char *type,
+			  unsigned long *ino, unsigned long *owner, bool *own)
+{
+	char buf[4096], *line, *save, t[16], how[16];
+	unsigned long i, o;
+
+	if (read_at(dir, "taskset.ns", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%15s %lu %lu %15s", t, &i, &o, how) != 4 ||
+		    strcmp(t, type))
+			continue;
+		if (ino)
+			*ino = i;
+		if (owner)
+			*owner = o;
+		if (own)
+			*own = !strcmp(how, "own");
+		return 0;
+	}
+	return -1;
+}
+
+/* The inode of @dir's namespace of facet @type, or 0. */
+static inline unsigned long node_ns_ino(const char *dir, const char *type)
+{
+	unsigned long ino = 0;
+
+	node_ns(dir, type, &ino, NULL, NULL);
+	return ino;
+}
+
 #endif /* __TASKSET_UTIL_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The life of task set nodes: creation under a parent, linking into the
+ * hierarchy, removal, and release once the last reference is gone.
+ *
+ * A node is created by tasksetfs (mkdir) with one reference, the
+ * hierarchy's, and its own copy of its parent's namespace references.
+ * It is linked once its directory is complete, and unlinked by rmdir,
+ * which drops the hierarchy's reference once the directory is gone.
+ * Children and proxies hold references too, so a node outlives its
+ * directory while anything still points to it. It is freed after an RCU
+ * grace period, so that a reader that found it under RCU may look at it.
+ */
+
+#include <linux/kernfs.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/taskset.h>
+#include <linux/taskset_proxy.h>
+
+/*
+ * taskset_mutex protects the shape of the hierarchy (which nodes exist,
+ * their children lists, their @dead flag) and the states of every node
+ * (@own and @ns_states). It is taken by mkdir, rmdir and the writers of
+ * control files, and by the readers that need a node's states to stay
+ * put for a moment; never while a kernfs node of the node being removed
+ * is drained (rmdir drains after dropping it).
+ */
+DEFINE_MUTEX(taskset_mutex);
+
+/* Nodes in the hierarchy, the root included. taskset_mutex. */
+static unsigned long nr_nodes = 1;
+
+/**
+ * taskset_nr_nodes() - how many task set nodes exist
+ *
+ * Return: the number of nodes in the hierarchy, read without a lock.
+ */
+unsigned long taskset_nr_nodes(void)
+{
+	return READ_ONCE(nr_nodes);
+}
+
+/**
+ * taskset_node_create() - allocate a child node
+ * @parent: the node it is created under, live
+ *
+ * The new node inherits every state of @parent and owns none; it holds a
+ * reference on @parent and on each of its namespaces. It is not in the
+ * hierarchy until taskset_node_link().
+ *
+ * Context: taskset_mutex held.
+ * Return: the node, with one reference, or NULL without memory.
+ */
+struct taskset *taskset_node_create(struct taskset *parent)
+{
+	struct taskset *ts;
+
+	lockdep_assert_held(&taskset_mutex);
+	ts = kzalloc(sizeof(*ts), GFP_KERNEL_ACCOUNT);
+	if (!ts)
+		return NULL;
+	refcount_set(&ts->ref, 1);
+	INIT_LIST_HEAD(&ts->children);
+	INIT_LIST_HEAD(&ts->sibling);
+	ts->parent = taskset_get(parent);
+	ts->ns_states = *parent->nsproxy;
+	taskset_get_namespaces(&ts->ns_states);
+	ts->nsproxy = &ts->ns_states;
+	return ts;
+}
+
+/**
+ * taskset_node_link() - put a created node into the hierarchy
+ * @ts: the node, from taskset_node_create()
+ * @kn: its directory, complete; the node takes a reference on it
+ *
+ * Context: taskset_mutex held.
+ */
+void taskset_node_link(struct taskset *ts, struct kernfs_node *kn)
+{
+	lockdep_assert_held(&taskset_mutex);
+	kernfs_get(kn);
+	ts->kn = kn;
+	list_add_tail_rcu(&ts->sibling, &ts->parent->children);
+	WRITE_ONCE(nr_nodes, nr_nodes + 1);
+}
+
+/**
+ * taskset_node_busy() - may a node's states not change
+ * @ts: the node
+ *
+ * A node with children or members keeps its states: children inherit
+ * them, and members' proxies hold them.
+ *
+ * Context: taskset_mutex held.
+ * Return: true if @ts has a child or a member.
+ */
+bool taskset_node_busy(const struct taskset *ts)
+{
+	lockdep_assert_held(&taskset_mutex);
+	return !list_empty(&ts->children) || READ_ONCE(ts->nr_proxies);
+}
+
+/**
+ * taskset_node_unlink() - take a node out of the hierarchy
+ * @ts: a linked node, not busy
+ *
+ * Marks it dead: nothing may be created under it or change its states
+ * any more. The caller removes its directory, then drops the hierarchy's
+ * reference.
+ *
+ * Context: taskset_mutex held.
+ */
+void taskset_node_unlink(struct taskset *ts)
+{
+	lockdep_assert_held(&taskset_mutex);
+	ts->dead = true;
+	list_del_rcu(&ts->sibling);
+	WRITE_ONCE(nr_nodes, nr_nodes - 1);
+}
+
+/**
+ * taskset_next_descendant_pre() - walk a subtree in pre-order
+ * @pos: the current position, NULL to start
+ * @root: the subtree's root, visited first
+ *
+ * Context: taskset_mutex held.
+ * Return: the next node, or NULL once the walk is over.
+ */
+struct taskset *taskset_next_descendant_pre(struct taskset *pos,
+					    struct taskset *root)
+{
+	lockdep_assert_held(&taskset_mutex);
+	if (!pos)
+		return root;
+	if (!list_empty(&pos->children))
+		return list_first_entry(&pos->children, struct taskset,
+					sibling);
+	while (pos != root) {
+		if (!list_is_last(&pos->sibling, &pos->parent->children))
+			return list_next_entry(pos, sibling);
+		pos = pos->parent;
+	}
+	return NULL;
+}
+
+/**
+ * taskset_release() - free a node whose last reference is gone
+ * @ts: the node
+ *
+ * Called by taskset_put(). Puts the node's namespaces, its directory and
+ * its parent, and frees it after a grace period.
+ *
+ * Context: process context; may sleep.
+ */
+void taskset_release(struct taskset *ts)
+{
+	struct taskset *parent = ts->parent;
+
+	might_sleep();
+	if (WARN_ON_ONCE(!ts->dead && ts->kn))
+		return;
+	taskset_put_namespaces(&ts->ns_states);
+	kernfs_put(ts->kn);
+	kfree_rcu(ts, rcu);
+	taskset_put(parent);
+}
