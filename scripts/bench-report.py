@@ -17,6 +17,14 @@ import re
 import statistics
 import sys
 
+# Node operations compared with their equivalents, on the patched kernel:
+# (line name, taskset operation, label of the other, other operation).
+SAME_KERNEL = [
+    ("node_mkdir_rmdir", "node_mkdir_rmdir", "cgroup", "cgroup_mkdir_rmdir"),
+    ("node_facets_uts_ipc_net", "node_facets_uts_ipc_net", "unshare",
+     "fork_unshare_uts_ipc_net"),
+]
+
 LINE = re.compile(r"^bench: (\S+) round=\d+ ns=([\d.]+)")
 NAME = re.compile(r"bench-(vanilla|patched)-tag(\d+)\.tap$")
 
@@ -68,6 +76,14 @@ def main():
         for line in mem.get(kernel, []):
             print("memory (%s): %s" % (kernel, line))
     print()
+    patched = runs["patched"]
+    for name, ours, label, other in SAME_KERNEL:
+        if not patched.get(ours) or not patched.get(other):
+            continue
+        t = statistics.mean(patched[ours].values())
+        o = statistics.mean(patched[other].values())
+        lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
+                     (name, label, o, t, t / o))
     print("\n".join(lines))
 
 

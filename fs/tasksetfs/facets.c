@@ -154,35 +154,34 @@ static void remove_dropped_files(struct taskset *ts, unsigned long own)
  * Give @ts the facets @own, all or nothing: create the new states and
  * the new files (inactive), then, past the point of no return, remove
  * the dropped files (waiting for their users), exchange the states and
- * activate the new files.
+ * activate the new files. What the node gives up is left in @chg.
  */
 static int change_facets(struct taskset *ts, unsigned long own,
-			 const struct cred *cred)
+			 const struct cred *cred, struct taskset_ns_change *chg)
 {
-	struct taskset_ns_change chg;
 	int ret;
 
-	lockdep_assert_held(&taskset_mutex);
-	ret = taskset_ns_change_prepare(&chg, ts, own, cred);
+	ret = taskset_ns_change_prepare(chg, ts, own, cred);
 	if (ret)
 		return ret;
 	ret = prepare_files(ts, own);
-	if (!ret) {
-		/* Point of no return. */
-		remove_dropped_files(ts, own);
-		taskset_ns_change_commit(&chg, ts);
-		kernfs_activate(ts->kn);
-	}
-	taskset_ns_change_finish(&chg);
-	return ret;
+	if (ret)
+		return ret;
+	/* Point of no return. */
+	remove_dropped_files(ts, own);
+	taskset_ns_change_commit(chg, ts);
+	kernfs_activate(ts->kn);
+	return 0;
 }
 
-static int write_facets(struct taskset *ts, const struct facets_request *req,
-			const struct cred *cred)
+static int write_facets_locked(struct taskset *ts,
+			       const struct facets_request *req,
+			       const struct cred *cred,
+			       struct taskset_ns_change *chg)
 {
 	unsigned long own;
 
-	guard(mutex)(&taskset_mutex);
+	lockdep_assert_held(&taskset_mutex);
 	if (ts->dead)
 		return -ENOENT;
 	own = (ts->own | req->add) & ~req->drop;
@@ -190,7 +189,25 @@ static int write_facets(struct taskset *ts, const struct facets_request *req,
 		return 0;
 	if (!ts->parent || taskset_node_busy(ts))
 		return -EBUSY;
-	return change_facets(ts, own, cred);
+	return change_facets(ts, own, cred, chg);
+}
+
+/*
+ * The namespaces the node gives up, or that were created for nothing,
+ * are put once taskset_mutex is dropped: a mount namespace's put takes
+ * namespace_sem, a net namespace's schedules its cleanup.
+ */
+static int write_facets(struct taskset *ts, const struct facets_request *req,
+			const struct cred *cred)
+{
+	struct taskset_ns_change chg = { };
+	int ret;
+
+	mutex_lock(&taskset_mutex);
+	ret = write_facets_locked(ts, req, cred, &chg);
+	mutex_unlock(&taskset_mutex);
+	taskset_ns_change_finish(&chg);
+	return ret;
 }
 
 static ssize_t facets_write(struct kernfs_open_file *of, char *buf,

@@ -110,7 +110,7 @@ void taskset_ns_change_commit(struct taskset_ns_change *chg,
 
 /**
  * taskset_ns_change_finish() - put what a change leaves over
- * @chg: a prepared change, committed or not
+ * @chg: a prepared change, committed or not, or a zeroed one
  *
  * Puts the namespaces that were created but not committed, and those the
  * node left.

@@ -20,7 +20,7 @@
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
 
-#define BIG	(1 << 16)
+#define BIG	65536
 
 FIXTURE(facets) {
 	char dir[sizeof(MNT_TEMPLATE)];
@@ -431,7 +431,7 @@ TEST_F(facets, loop_leaves_nothing_behind)
 
 struct reader {
 	const char *node;
-	volatile bool stop;
+	bool stop;
 	unsigned long reads;
 	int bad_errno;
 };
@@ -446,7 +446,7 @@ static void *read_node(void *arg)
 	char buf[4096];
 	size_t i;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		for (i = 0; i < ARRAY_SIZE(files); i++) {
 			ssize_t n = read_at(r->node, files[i], buf, sizeof(buf));
 
@@ -477,7 +477,7 @@ TEST_F(facets, rmdir_races_with_reads)
 		if (i % 50 == 0)
 			usleep(1000);
 	}
-	r.stop = true;
+	__atomic_store_n(&r.stop, true, __ATOMIC_RELAXED);
 	ASSERT_EQ(pthread_join(thread, NULL), 0);
 	ASSERT_EQ(r.bad_errno, 0) TH_LOG("a read failed: %s",
 					 strerror(r.bad_errno));

@@ -9,7 +9,12 @@
  * usage: taskset_bench [ITERATIONS [ROUNDS]]
  *
  * Prints, per operation and round, "bench: NAME round=R ns=X" (X per
- * operation), then "mem: ..." lines about proxy sharing.
+ * operation), then "mem: ..." lines about proxy sharing. The operations
+ * of both kernels run twice: with no task set node, then with
+ * NODES_ALIVE nodes (names ending in "_1000_nodes"; on an unpatched
+ * kernel, the same runs again). On a kernel with tasksetfs, node
+ * operations are compared with their cgroup and unshare equivalents on
+ * the same kernel.
  */
 
 #define _GNU_SOURCE
@@ -21,7 +26,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -30,7 +38,10 @@
 
 #define SHARERS 100
 #define MANY_PROXIES 10000
-#define STAT_FILE "/sys/fs/taskset/taskset.stat"
+#define TASKSETFS "/sys/fs/taskset"
+#define STAT_FILE TASKSETFS "/taskset.stat"
+#define CGROUPFS "/sys/fs/cgroup"
+#define NODES_ALIVE 1000
 
 static long iterations = 2000;
 static int rounds = 5;
@@ -106,6 +117,44 @@ static void op_setns_pidfd(long i)
 {
 	if (setns(target_fds[i & 1], CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET))
 		die("setns");
+}
+
+static void op_node_mkdir_rmdir(long i)
+{
+	if (mkdir(TASKSETFS "/bench", 0755) || rmdir(TASKSETFS "/bench"))
+		die("node mkdir/rmdir");
+}
+
+static void op_cgroup_mkdir_rmdir(long i)
+{
+	if (mkdir(CGROUPFS "/bench", 0755) || rmdir(CGROUPFS "/bench"))
+		die("cgroup mkdir/rmdir");
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		die(path);
+	close(fd);
+}
+
+/* A node gets its own uts, ipc and net namespaces, then drops them. */
+static void op_node_facets_uts_ipc_net(long i)
+{
+	write_file(TASKSETFS "/bench/taskset.facets", "+uts +ipc +net");
+	write_file(TASKSETFS "/bench/taskset.facets", "-uts -ipc -net");
+}
+
+/* The same namespaces made and dropped by a child's unshare(). */
+static void op_fork_unshare_uts_ipc_net(long i)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET));
+	reap(pid);
 }
 
 /*
@@ -243,7 +292,10 @@ static void setup_many_proxies(void)
 	pthread_attr_destroy(&attr);
 }
 
-static void run(const char *name, void (*op)(long))
+/* Suffix of the operations' names: which nodes exist meanwhile. */
+static const char *phase = "";
+
+static void run_n(const char *name, void (*op)(long), long n)
 {
 	int r;
 
@@ -252,13 +304,79 @@ static void run(const char *name, void (*op)(long))
 		long i;
 
 		t0 = now_ns();
-		for (i = 0; i < iterations; i++)
+		for (i = 0; i < n; i++)
 			op(i);
 		t1 = now_ns();
-		printf("bench: %s round=%d ns=%.1f\n", name, r,
-		       (double)(t1 - t0) / iterations);
+		printf("bench: %s%s round=%d ns=%.1f\n", name, phase, r,
+		       (double)(t1 - t0) / n);
 		fflush(stdout);
 	}
+}
+
+static void run(const char *name, void (*op)(long))
+{
+	run_n(name, op, iterations);
+}
+
+static bool have_tasksetfs(void)
+{
+	return !access(STAT_FILE, F_OK);
+}
+
+static long stat_value(const char *key);
+
+/* NODES_ALIVE nodes, a tenth with namespaces of their own. */
+static void make_nodes(void)
+{
+	char path[64];
+	int i;
+
+	if (!have_tasksetfs())
+		return;
+	for (i = 0; i < NODES_ALIVE; i++) {
+		snprintf(path, sizeof(path), TASKSETFS "/n%d", i);
+		if (mkdir(path, 0755))
+			die("mkdir node");
+		if (i % 10 == 0) {
+			strcat(path, "/taskset.facets");
+			write_file(path, "+uts +ipc");
+		}
+	}
+	printf("# %ld nodes exist\n", stat_value("nodes"));
+}
+
+/*
+ * Node operations against their equivalents on the same kernel: cgroup
+ * v2 directories, and namespaces made by unshare() in a child. Creating
+ * and dropping net namespaces is slow: a tenth of the iterations.
+ */
+static void compare_node_ops(void)
+{
+	if (!have_tasksetfs())
+		return;
+	if (mount("none", CGROUPFS, "cgroup2", 0, NULL))
+		die("mount cgroup2");
+	run("node_mkdir_rmdir", op_node_mkdir_rmdir);
+	run("cgroup_mkdir_rmdir", op_cgroup_mkdir_rmdir);
+	if (mkdir(TASKSETFS "/bench", 0755))
+		die("mkdir");
+	run_n("node_facets_uts_ipc_net", op_node_facets_uts_ipc_net,
+	      iterations / 10 ?: 1);
+	if (rmdir(TASKSETFS "/bench"))
+		die("rmdir");
+	run_n("fork_unshare_uts_ipc_net", op_fork_unshare_uts_ipc_net,
+	      iterations / 10 ?: 1);
+}
+
+/* The paths the proxy took over. */
+static void run_paths(void)
+{
+	run("getppid", op_getppid);
+	run("uname", op_uname);
+	run("fork_exit_wait", op_fork);
+	run("clone3_newuts_newipc", op_clone3_newuts_newipc);
+	run("fork_unshare_uts", op_fork_unshare_uts);
+	run("setns_pidfd_uts_ipc_net", op_setns_pidfd);
 }
 
 static long stat_value(const char *key)
@@ -351,20 +469,21 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setup_targets();
-	run("getppid", op_getppid);
-	run("uname", op_uname);
-	run("fork_exit_wait", op_fork);
-	run("clone3_newuts_newipc", op_clone3_newuts_newipc);
-	run("fork_unshare_uts", op_fork_unshare_uts);
-	run("setns_pidfd_uts_ipc_net", op_setns_pidfd);
+	run_paths();
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
 	run("setns_pidfd_shared", op_setns_pidfd);
 	kill_holders();
 	mem_report();
+	/* Nothing may grow with the number of nodes. */
+	make_nodes();
+	phase = "_1000_nodes";
+	run_paths();
+	phase = "";
 	/* The miss path again, with 10,000 more proxies alive. */
 	setup_many_proxies();
 	run("setns_pidfd_10k_proxies", op_setns_pidfd);
+	compare_node_ops();
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
