@@ -6,6 +6,8 @@ S := scripts
 CFG := $(S)/config
 BUILD ?= build
 export BUILD := $(abspath $(BUILD))
+# Every stage line of the scripts tells the time since make started.
+export TASKSET_T0 := $(shell date +%s)
 
 # The kernel every target boots: tinyconfig, what the tests need, the
 # feature, lockdep and fault injection, and the feature's debug checks.
@@ -29,9 +31,12 @@ kernel: deps
 
 # Boot and show what tasksetfs can do so far, then power off.
 run: kernel
+	@$(S)/stage.sh "initramfs: busybox and the demo"
 	@$(S)/make-initramfs.sh $(BUILD)/initramfs/demo.cpio $(S)/guest/demo-init.sh
+	@$(S)/stage.sh "boot: QEMU, the demo's output follows"
 	@$(S)/run-qemu.sh --timeout 300 --append quiet --log $(BUILD)/logs/run-$$(date +%Y%m%d-%H%M%S).log \
 		$(KERNEL) $(BUILD)/initramfs/demo.cpio
+	@$(S)/stage.sh "run: done, total time above"
 
 # An interactive busybox shell on the serial console.
 shell: kernel

@@ -31,6 +31,7 @@ fi
 obj=$BUILD/kernel/$name
 mkdir -p "$obj"
 
+stage "kernel $name: configuring"
 # tinyconfig is allnoconfig with these fragments; ours follow.
 all=$obj/.config.fragments
 cat "$src/kernel/configs/tiny-base.config" "$src/kernel/configs/tiny.config" \
@@ -54,6 +55,13 @@ missing=$(cat "$@" | sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)/\1/p' \
 
 cmp -s "$obj/.config.want" "$obj/.config" || cp "$obj/.config.want" "$obj/.config"
 
-echo "build-kernel: building $name in $obj" >&2
-make -s -C "$src" O="$obj" -j"$(jobs)" bzImage headers >&2
+# The whole tree is compiled when there is no kernel yet; the number of
+# files the last whole compile made is the estimate of the next one.
+total=0
+[ -f "$obj/vmlinux" ] || total=$(cat "$obj/.compiled-files" 2>/dev/null || echo 1500)
+stage "kernel $name: compiling in $obj"
+compiled=$(make -C "$src" O="$obj" -j"$(jobs)" bzImage headers 2>&1 |
+	compile_progress "kernel $name" "$total")
+[ "$total" = 0 ] || echo "$compiled" >"$obj/.compiled-files"
+stage "kernel $name: built ($compiled files compiled)"
 echo "$obj/arch/x86/boot/bzImage"

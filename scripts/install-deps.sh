@@ -3,6 +3,7 @@
 #
 # usage: scripts/install-deps.sh
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 packages=(
 	linux-source-6.12 gcc make flex bison bc libelf-dev libssl-dev
@@ -17,7 +18,7 @@ for p in "${packages[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "install-deps: installing ${missing[*]}"
+stage "deps: installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update -qq

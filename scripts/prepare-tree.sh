@@ -33,7 +33,7 @@ unpack_base() {
 	if [ "$(cat "$PRISTINE/.taskset-base" 2>/dev/null)" = "$id" ]; then
 		return
 	fi
-	echo "prepare-tree: unpacking $BASE_TARBALL" >&2
+	stage "tree: unpacking $BASE_TARBALL"
 	rm -rf "$PRISTINE" "$TREE" "$BUILD/unpack"
 	mkdir -p "$BUILD/unpack"
 	tar -xJf "$BASE_TARBALL" -C "$BUILD/unpack"
@@ -124,7 +124,7 @@ main() {
 	fi
 	if [ ! -f "$TREE/.taskset-base" ] ||
 	   ! cmp -s "$PRISTINE/.taskset-base" "$TREE/.taskset-base"; then
-		echo "prepare-tree: copying the base to $TREE" >&2
+		stage "tree: copying the base to $TREE"
 		rm -rf "$TREE"
 		cp -a "$PRISTINE" "$TREE"
 	fi

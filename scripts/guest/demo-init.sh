@@ -1,5 +1,7 @@
 #!/bin/sh
-# /init of `make run`: show what tasksetfs can do so far, then power off.
+# /init of `make run`: show what tasksetfs can do so far, then power off:
+# the root's files, then a node made with mkdir and given namespaces of
+# its own, changed from outside, nested, and removed.
 . /lib/guest.sh
 guest_setup
 
@@ -29,5 +31,34 @@ step "taskset.namespaces: every namespace in use the reader may see (type inode 
 cat /sys/fs/taskset/taskset.namespaces
 step "read-only files refuse writes"
 echo 1 >/sys/fs/taskset/taskset.ns || echo "refused, as expected"
+
+cd /sys/fs/taskset
+step "mkdir web: a node, inheriting every state of its parent"
+mkdir web && ls web && cat web/taskset.ns
+step 'echo "+uts +ipc +net +mnt" > web/taskset.facets: new namespaces, no task inside'
+echo "+uts +ipc +net +mnt" >web/taskset.facets
+cat web/taskset.facets
+cat web/taskset.ns
+step "echo web1 > web/uts.hostname: set from outside, without entering"
+echo web1 >web/uts.hostname
+echo "web/uts.hostname: $(cat web/uts.hostname); the host's: $(hostname)"
+uts=$(awk '$1 == "uts" { print $2 }' web/taskset.ns)
+step "grep $uts taskset.namespaces: listed although no task uses it (nodes 1, tasks 0)"
+grep " $uts " taskset.namespaces
+step "mkdir web/a web/a/b: nested nodes; b inherits web's namespaces"
+mkdir web/a web/a/b && cat web/a/b/taskset.ns
+step "cat /proc/self/taskset: a process's node, like /proc/PID/cgroup"
+cat /proc/self/taskset
+step "taskset.stat: nodes and namespaces counted"
+cat taskset.stat
+step "bad input changes nothing: +nosuchfacet, -uts on a node with children"
+echo +nosuchfacet >web/taskset.facets || echo "EINVAL, as expected"
+echo -uts >web/taskset.facets || echo "EBUSY, as expected"
+step "rmdir web/a/b web/a web: namespaces held only by web are freed"
+rmdir web/a/b web/a web
+grep -q " $uts " taskset.namespaces && echo "uts $uts still listed" ||
+	echo "uts $uts is gone from taskset.namespaces"
+cat taskset.stat
+cd /
 step "done"
 guest_poweroff
