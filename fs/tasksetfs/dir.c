@@ -28,16 +28,21 @@
 
 #include "tasksetfs.h"
 
+/* The prefix of the core files' names, before the dot. */
+static const char core_prefix[] = "taskset";
+
 /* Could @name be the name of a control file, now or later? */
 static bool name_is_reserved(const char *name)
 {
 	const char *dot = strchr(name, '.');
+	size_t len;
 
 	if (!dot)
 		return false;
-	if (dot - name == strlen("taskset") && !strncmp(name, "taskset", 7))
+	len = dot - name;
+	if (len == strlen(core_prefix) && !memcmp(name, core_prefix, len))
 		return true;
-	return taskset_facet_by_name(name, dot - name);
+	return taskset_facet_by_name(name, len);
 }
 
 static int check_name(const char *name)
@@ -59,7 +64,7 @@ static struct kernfs_node *create_dir(struct taskset *parent,
 	if (IS_ERR(kn))
 		return kn;
 	ts->kn = kn;
-	ret = tasksetfs_add_core_files(ts);
+	ret = tasksetfs_add_node_files(ts);
 	if (ret) {
 		ts->kn = NULL;
 		kernfs_remove(kn);

@@ -62,15 +62,7 @@ static int add_file(struct taskset *ts, struct taskset_file *file,
 	return PTR_ERR_OR_ZERO(kn);
 }
 
-/**
- * tasksetfs_add_core_files() - create the core files of a node
- * @ts: the node, whose directory is not active yet
- *
- * On failure the caller removes the directory with what was added.
- *
- * Return: 0 or an errno.
- */
-int tasksetfs_add_core_files(struct taskset *ts)
+static int add_core_files(struct taskset *ts)
 {
 	struct taskset_file *file;
 	int ret;
@@ -79,6 +71,33 @@ int tasksetfs_add_core_files(struct taskset *ts)
 		if ((file->flags & TASKSET_FILE_ROOT_ONLY) && ts->parent)
 			continue;
 		ret = add_file(ts, file, file->name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * tasksetfs_add_node_files() - create the files of a new node
+ * @ts: the node, whose directory is not active yet
+ *
+ * The core files, and the files of every facet the node owns. On
+ * failure the caller removes the directory with what was added.
+ *
+ * Return: 0 or an errno.
+ */
+int tasksetfs_add_node_files(struct taskset *ts)
+{
+	const struct taskset_facet *facet;
+	int id, ret;
+
+	ret = add_core_files(ts);
+	if (ret)
+		return ret;
+	for_each_taskset_facet(facet, id) {
+		if (!taskset_owns(ts, facet))
+			continue;
+		ret = tasksetfs_add_facet_files(ts, facet);
 		if (ret)
 			return ret;
 	}

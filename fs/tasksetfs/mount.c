@@ -84,7 +84,7 @@ static int __init tasksetfs_create_root(void)
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	taskset_root.kn = kernfs_root_to_node(root);
-	ret = tasksetfs_add_core_files(&taskset_root);
+	ret = tasksetfs_add_node_files(&taskset_root);
 	if (ret) {
 		taskset_root.kn = NULL;
 		kernfs_destroy_root(root);

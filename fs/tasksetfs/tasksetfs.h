@@ -26,7 +26,7 @@ static inline struct taskset *tasksetfs_of_node(struct kernfs_open_file *of)
 }
 
 /* files.c */
-int tasksetfs_add_core_files(struct taskset *ts);
+int tasksetfs_add_node_files(struct taskset *ts);
 int tasksetfs_add_facet_files(struct taskset *ts,
 			      const struct taskset_facet *facet);
 void tasksetfs_remove_facet_files(struct taskset *ts,

@@ -8,8 +8,8 @@
  * Reading gives the name and a newline. Writing sets it, as
  * sethostname(2) and setdomainname(2) do from inside: without entering
  * the namespace, visible at once to every task in it and to no other.
- * One trailing newline is dropped; a name longer than 64 bytes is
- * refused with EINVAL, as is a NUL byte in it.
+ * One trailing newline is dropped; an empty name, a name longer than 64
+ * bytes and a NUL byte are refused with EINVAL.
  *
  * The files exist only while the node owns its uts namespace, which does
  * not change meanwhile: they use it without taking taskset_mutex.
@@ -56,7 +56,7 @@ static ssize_t uts_write(struct kernfs_open_file *of, char *buf,
 		return ret;
 	if (len && buf[len - 1] == '\n')
 		len--;
-	if (len > __NEW_UTS_LEN)
+	if (!len || len > __NEW_UTS_LEN)
 		return -EINVAL;
 
 	add_device_randomness(buf, len);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -154,19 +155,28 @@ TEST_F(facets, hostname_set_from_outside)
 	ASSERT_EQ(uname(&after), 0);
 	ASSERT_STREQ(before.nodename, after.nodename);
 	ASSERT_STREQ(before.domainname, after.domainname);
+	ASSERT_GT(read_at(self->dir, "uts.hostname", buf, sizeof(buf)), 0);
+	ASSERT_EQ(strncmp(buf, before.nodename, strlen(before.nodename)), 0);
 }
 
-/* A 64-byte name is accepted; 65 bytes, or a NUL byte, are not. */
-TEST_F(facets, hostname_length_and_nul_checked)
+/* A 64-byte name is accepted; empty, 65 bytes, a NUL byte are not. */
+TEST_F(facets, hostname_bad_input_refused)
 {
-	char name[80], buf[256];
+	char name[4096], buf[256], domain[256];
 
 	ASSERT_EQ(write_str(self->node, "taskset.facets", "+uts"), 0);
 	ASSERT_EQ(write_str(self->node, "uts.hostname", "keep"), 0);
-	memset(name, 'h', 65);
-	name[65] = '\0';
-	ASSERT_EQ(write_str(self->node, "uts.hostname", name), -EINVAL);
+	ASSERT_GT(read_at(self->node, "uts.domainname", domain,
+			  sizeof(domain)), 0);
+	memset(name, 'h', sizeof(name));
+	ASSERT_EQ(write_at(self->node, "uts.hostname", name, sizeof(name)),
+		  -EINVAL);
+	ASSERT_EQ(write_at(self->node, "uts.hostname", name, 65), -EINVAL);
 	ASSERT_EQ(write_at(self->node, "uts.hostname", "ab\0cd", 5), -EINVAL);
+	ASSERT_EQ(write_at(self->node, "uts.hostname", "\n", 1), -EINVAL);
+	ASSERT_EQ(write_at(self->node, "uts.domainname", "\0", 1), -EINVAL);
+	ASSERT_GT(read_at(self->node, "uts.domainname", buf, sizeof(buf)), 0);
+	ASSERT_STREQ(buf, domain);
 	ASSERT_GT(read_at(self->node, "uts.hostname", buf, sizeof(buf)), 0);
 	ASSERT_STREQ(buf, "keep\n");
 	name[64] = '\0';
@@ -175,11 +185,69 @@ TEST_F(facets, hostname_length_and_nul_checked)
 	ASSERT_EQ(strlen(buf), 65);
 }
 
+/* New namespaces are made as unshare(2) would make them for the writer. */
+TEST_F(facets, plus_pid_refused_like_unshare)
+{
+	pid_t child;
+	int status;
+	bool own;
+
+	/* Its children would not be in its pid namespace: EINVAL. */
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		if (unshare(CLONE_NEWPID))
+			_exit(2);
+		_exit(write_str(self->node, "taskset.facets", "+uts +pid") ==
+		      -EINVAL ? 0 : 3);
+	}
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	ASSERT_EQ(WEXITSTATUS(status), 0) TH_LOG("step %d", WEXITSTATUS(status));
+	ASSERT_EQ(node_ns(self->node, "uts", NULL, NULL, &own), 0);
+	ASSERT_FALSE(own);
+	ASSERT_FALSE(exists(self->node, "uts.hostname"));
+	/* From the writer's own pid namespace, it is prepared. */
+	ASSERT_EQ(write_str(self->node, "taskset.facets", "+pid"), 0);
+	ASSERT_EQ(node_ns(self->node, "pid", NULL, NULL, &own), 0);
+	ASSERT_TRUE(own);
+}
+
+/* A write through a file of a removed node fails and changes nothing. */
+TEST_F(facets, write_after_rmdir_fails)
+{
+	long nss = read_key(self->dir, "taskset.stat", "namespaces");
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/taskset.facets", self->node);
+	fd = open(path, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(rmdir(self->node), 0);
+	ASSERT_EQ(write(fd, "+uts", 4), -1);
+	ASSERT_TRUE(errno == ENODEV || errno == ENOENT) TH_LOG("%m");
+	close(fd);
+	ASSERT_EQ(read_key(self->dir, "taskset.stat", "namespaces"), nss);
+}
+
+/* The root owns the host's uts namespace: its uts files are the host's. */
+TEST_F(facets, root_uts_files_are_the_hosts)
+{
+	struct utsname u;
+	char buf[256], want[80];
+
+	ASSERT_EQ(uname(&u), 0);
+	ASSERT_GT(read_at(self->dir, "uts.hostname", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "%s\n", u.nodename);
+	ASSERT_STREQ(buf, want);
+	ASSERT_GT(read_at(self->dir, "uts.domainname", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "%s\n", u.domainname);
+	ASSERT_STREQ(buf, want);
+}
+
 /* The uts files exist exactly while the node owns its uts namespace. */
 TEST_F(facets, facet_files_follow_ownership)
 {
 	ASSERT_FALSE(exists(self->node, "uts.hostname"));
-	ASSERT_FALSE(exists(self->dir, "uts.hostname"));
 	ASSERT_EQ(write_str(self->node, "taskset.facets", "+uts"), 0);
 	ASSERT_TRUE(exists(self->node, "uts.hostname"));
 	ASSERT_TRUE(exists(self->node, "uts.domainname"));

@@ -295,8 +295,31 @@ static void setup_many_proxies(void)
 /* Suffix of the operations' names: which nodes exist meanwhile. */
 static const char *phase = "";
 
-static void run_n(const char *name, void (*op)(long), long n)
+static long stat_value(const char *key);
+
+/*
+ * Wait until as many namespaces exist as @want: some are freed by work
+ * items, which a loop that never sleeps would leave for after its
+ * measure. Sleeping lets them run, inside it.
+ */
+static void settle_namespaces(long want)
 {
+	struct timespec pause = { .tv_nsec = 1000 * 1000 };
+	int i;
+
+	for (i = 0; i < 100000 && stat_value("namespaces") != want; i++)
+		nanosleep(&pause, NULL);
+	if (stat_value("namespaces") != want)
+		die("namespaces not freed");
+}
+
+/*
+ * Time @rounds rounds of @n calls of @op. With @settle, each round lasts
+ * until the namespaces it dropped are freed.
+ */
+static void run_n(const char *name, void (*op)(long), long n, bool settle)
+{
+	long want = settle ? stat_value("namespaces") : 0;
 	int r;
 
 	for (r = 0; r < rounds; r++) {
@@ -306,6 +329,8 @@ static void run_n(const char *name, void (*op)(long), long n)
 		t0 = now_ns();
 		for (i = 0; i < n; i++)
 			op(i);
+		if (settle)
+			settle_namespaces(want);
 		t1 = now_ns();
 		printf("bench: %s%s round=%d ns=%.1f\n", name, phase, r,
 		       (double)(t1 - t0) / n);
@@ -315,15 +340,13 @@ static void run_n(const char *name, void (*op)(long), long n)
 
 static void run(const char *name, void (*op)(long))
 {
-	run_n(name, op, iterations);
+	run_n(name, op, iterations, false);
 }
 
 static bool have_tasksetfs(void)
 {
 	return !access(STAT_FILE, F_OK);
 }
-
-static long stat_value(const char *key);
 
 /* NODES_ALIVE nodes, a tenth with namespaces of their own. */
 static void make_nodes(void)
@@ -348,7 +371,8 @@ static void make_nodes(void)
 /*
  * Node operations against their equivalents on the same kernel: cgroup
  * v2 directories, and namespaces made by unshare() in a child. Creating
- * and dropping net namespaces is slow: a tenth of the iterations.
+ * and dropping net namespaces is slow: a tenth of the iterations, each
+ * round timed until the namespaces it dropped are freed.
  */
 static void compare_node_ops(void)
 {
@@ -361,11 +385,11 @@ static void compare_node_ops(void)
 	if (mkdir(TASKSETFS "/bench", 0755))
 		die("mkdir");
 	run_n("node_facets_uts_ipc_net", op_node_facets_uts_ipc_net,
-	      iterations / 10 ?: 1);
+	      iterations / 10 ?: 1, true);
 	if (rmdir(TASKSETFS "/bench"))
 		die("rmdir");
 	run_n("fork_unshare_uts_ipc_net", op_fork_unshare_uts_ipc_net,
-	      iterations / 10 ?: 1);
+	      iterations / 10 ?: 1, true);
 }
 
 /* The paths the proxy took over. */
