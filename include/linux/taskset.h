@@ -225,7 +225,7 @@ extern struct taskset_file uts_taskset_files[];
  * @nr_proxies: published proxies whose node this is: the node has
  *	members while it is not 0. taskset_proxy_lock.
  * @ref: references: the hierarchy's (dropped at rmdir), each child's,
- *	each proxy's. The root's is never dropped.
+ *	each published proxy's. The root's is never dropped.
  * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns,
  *	the namespace part of the initial proxy, which lives as long as the
  *	kernel; any other node's points to @ns_states.

@@ -41,8 +41,9 @@
 /**
  * struct taskset_proxy - the shared per-task aggregator
  * @ns: the namespace states; task->nsproxy points here. Part of the key.
- * @node: the task set node of the proxy's tasks, referenced (but the root,
- *	which is never freed). Part of the key.
+ * @node: the task set node of the proxy's tasks; referenced once the proxy
+ *	is published (but the root, which is never freed), borrowed from
+ *	the proxy it was made from before. Part of the key.
  * @hash_node: entry in the proxy hash, a chain ending in a nulls
  *	marker; not linked while the proxy is a work proxy. Changed under
  *	taskset_proxy_lock, walked under RCU.

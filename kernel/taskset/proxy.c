@@ -135,7 +135,9 @@ static bool proxy_key_equal(const struct taskset_proxy *a,
  * states have been changed. The namespace pointers are for the caller to
  * fill in, each with a reference that the work proxy then owns. Its
  * count stays 0 until it is published: a lookup that meets it (through
- * a stale pointer to the proxy this memory was) cannot take it.
+ * a stale pointer to the proxy this memory was) cannot take it. Its node
+ * is @from's, not referenced: the caller holds @from until the work
+ * proxy is shared, which takes a reference on the node if it publishes.
  *
  * Context: may sleep.
  * Return: the work proxy's nsproxy, or NULL.
@@ -151,34 +153,35 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 		return NULL;
 	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
 		WARN_ON_ONCE(refcount_read(&work->ns.count));
-	work->node = taskset_get(parent->node);
+	/* Borrowed: @from's holder keeps it until the work proxy is shared. */
+	work->node = parent->node;
 	return &work->ns;
 }
 
 /**
- * taskset_proxy_free() - free a work proxy that holds no namespace
+ * taskset_proxy_free() - free a work proxy that holds no reference
  * @work: the work proxy's nsproxy, never published
- *
- * Puts the reference on its node that taskset_proxy_alloc() took.
- *
- * Context: may sleep.
  */
 void taskset_proxy_free(struct nsproxy *work)
 {
-	struct taskset_proxy *proxy = to_taskset_proxy(work);
-
-	taskset_put(proxy->node);
-	kmem_cache_free(taskset_proxy_cachep, proxy);
+	kmem_cache_free(taskset_proxy_cachep, to_taskset_proxy(work));
 }
 
-/* Count a proxy published or unhashed among its node's members. */
+/*
+ * A published proxy references its node and counts among its members;
+ * its release undoes both (the reference is put by the caller, outside
+ * the lock, since the last put of a node may sleep).
+ */
 static void count_node_proxy(struct taskset_proxy *proxy, int delta)
 {
 	struct taskset *node = proxy->node;
 
 	lockdep_assert_held(&taskset_proxy_lock);
-	if (node)
-		WRITE_ONCE(node->nr_proxies, node->nr_proxies + delta);
+	if (!node)
+		return;
+	if (delta > 0)
+		taskset_get(node);
+	WRITE_ONCE(node->nr_proxies, node->nr_proxies + delta);
 }
 
 /**
@@ -398,6 +401,7 @@ void taskset_proxy_release(struct nsproxy *nsp)
 	spin_unlock(&taskset_proxy_lock);
 	this_cpu_dec(proxy_stats.proxies);
 	taskset_put_namespaces(nsp);
+	taskset_put(proxy->node);
 	taskset_proxy_free(nsp);
 }
 
