@@ -116,8 +116,8 @@ static void *procs_start(struct seq_file *sf, loff_t *pos)
 	struct kernfs_open_file *of = sf->private;
 	struct procs_iter *it = of->priv;
 
-	/* A node without members: no walk. */
-	if (!READ_ONCE(it->node->nr_proxies))
+	/* A node without members: no walk. The root's are not counted. */
+	if (it->node != &taskset_root && !READ_ONCE(it->node->nr_proxies))
 		return NULL;
 	if (*pos > PID_MAX_LIMIT || !procs_find(it, *pos))
 		return NULL;

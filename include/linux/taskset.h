@@ -223,7 +223,8 @@ extern struct taskset_file uts_taskset_files[];
  * @dead: set under taskset_mutex when the node is removed from the
  *	hierarchy; no state change, no child, no member may come after.
  * @nr_proxies: published proxies whose node this is: the node has
- *	members while it is not 0. taskset_proxy_lock.
+ *	members while it is not 0. Not counted for the root, whose
+ *	members are every task of no other node. taskset_proxy_lock.
  * @ref: references: the hierarchy's (dropped at rmdir), each child's,
  *	each published proxy's. The root's is never dropped.
  * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns,

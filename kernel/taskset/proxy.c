@@ -170,14 +170,16 @@ void taskset_proxy_free(struct nsproxy *work)
 /*
  * A published proxy references its node and counts among its members;
  * its release undoes both (the reference is put by the caller, outside
- * the lock, since the last put of a node may sleep).
+ * the lock, since the last put of a node may sleep). The root is never
+ * freed and its members are never counted: proxies of the root, which
+ * are nearly all of them, pay one comparison.
  */
 static void count_node_proxy(struct taskset_proxy *proxy, int delta)
 {
 	struct taskset *node = proxy->node;
 
 	lockdep_assert_held(&taskset_proxy_lock);
-	if (!node)
+	if (!IS_ENABLED(CONFIG_TASKSET) || node == &taskset_root)
 		return;
 	if (delta > 0)
 		taskset_get(node);
@@ -598,6 +600,5 @@ void __init taskset_proxy_publish_initial(void)
 
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_add_head_rcu(&init->hash_node, &proxy_hash[bucket]);
-	count_node_proxy(init, 1);
 	spin_unlock(&taskset_proxy_lock);
 }
