@@ -58,7 +58,7 @@ cmp -s "$obj/.config.want" "$obj/.config" || cp "$obj/.config.want" "$obj/.confi
 # The whole tree is compiled when there is no kernel yet; the number of
 # files the last whole compile made is the estimate of the next one.
 total=0
-[ -f "$obj/vmlinux" ] || total=$(cat "$obj/.compiled-files" 2>/dev/null || echo 1500)
+[ -f "$obj/vmlinux" ] || total=$(cat "$obj/.compiled-files" 2>/dev/null || echo 800)
 stage "kernel $name: compiling in $obj"
 compiled=$(make -C "$src" O="$obj" -j"$(jobs)" bzImage headers 2>&1 |
 	compile_progress "kernel $name" "$total")
