@@ -51,32 +51,6 @@ static ino_t ns_ino(pid_t pid, const char *name)
 	return stat(path, &st) ? 0 : st.st_ino;
 }
 
-/*
- * Read taskset.namespaces, without the tasks column of the root's
- * namespaces: their tasks include kernel threads, which come and go.
- */
-static ssize_t read_namespaces(const char *dir, char *buf, size_t size)
-{
-	ssize_t len = read_at(dir, "taskset.namespaces", buf, size);
-	char *in = buf, *out = buf;
-
-	while (len > 0 && *in) {
-		char *eol = strchr(in, '\n'), *last;
-		unsigned int nodes;
-
-		if (!eol)
-			break;
-		*eol = '\0';
-		last = strrchr(in, ' ');
-		if (last && sscanf(in, "%*s %*u %*u %u", &nodes) == 1 && nodes)
-			*last = '\0';
-		out += sprintf(out, "%s\n", in);
-		in = eol + 1;
-	}
-	*out = '\0';
-	return len;
-}
-
 /* Block in the child until the parent closes or writes @fd. */
 static void wait_for_parent(int fd)
 {

@@ -124,6 +124,34 @@ static inline long wait_stat(const char *dir, const char *key, long want)
 	return v;
 }
 
+/*
+ * Read taskset.namespaces, without the tasks column of the namespaces
+ * that nodes hold (the root's among them): their tasks include kernel
+ * threads and the system's processes, which come and go.
+ */
+static inline ssize_t read_namespaces(const char *dir, char *buf,
+				      size_t size)
+{
+	ssize_t len = read_at(dir, "taskset.namespaces", buf, size);
+	char *in = buf, *out = buf;
+
+	while (len > 0 && *in) {
+		char *eol = strchr(in, '\n'), *last;
+		unsigned int nodes;
+
+		if (!eol)
+			break;
+		*eol = '\0';
+		last = strrchr(in, ' ');
+		if (last && sscanf(in, "%*s %*u %*u %u", &nodes) == 1 && nodes)
+			*last = '\0';
+		out += sprintf(out, "%s\n", in);
+		in = eol + 1;
+	}
+	*out = '\0';
+	return len;
+}
+
 /* Write @len bytes of @data to @dir/@name in one write: 0, or -errno. */
 static inline int write_at(const char *dir, const char *name,
 			   const void *data, size_t len)
