@@ -21,8 +21,13 @@
 static struct taskset_file core_files[] = {
 	{
 		.name	= "taskset.procs",
-		.mode	= 0444,
+		.mode	= 0644,
 		.ops	= &tasksetfs_procs_ops,
+	},
+	{
+		.name	= "taskset.threads",
+		.mode	= 0644,
+		.ops	= &tasksetfs_threads_ops,
 	},
 	{
 		.name	= "taskset.facets",

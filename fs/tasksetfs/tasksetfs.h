@@ -43,6 +43,7 @@ int tasksetfs_check_input(const char *buf, size_t nbytes);
 extern struct kernfs_syscall_ops tasksetfs_syscall_ops;
 
 extern const struct kernfs_ops tasksetfs_procs_ops;
+extern const struct kernfs_ops tasksetfs_threads_ops;
 extern const struct kernfs_ops tasksetfs_facets_ops;
 extern const struct kernfs_ops tasksetfs_ns_ops;
 extern const struct kernfs_ops tasksetfs_namespaces_ops;

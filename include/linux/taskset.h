@@ -25,6 +25,7 @@
 
 struct cred;
 struct kernfs_node;
+struct nsset;
 struct kernfs_ops;
 struct ns_common;
 struct task_struct;
@@ -84,6 +85,12 @@ enum taskset_on_empty {
  *	without a charge (a static initial namespace).
  * @ns_exchange: for a namespace facet, exchange its state between two
  *	nsproxies, references included.
+ * @can_attach: asked when a task moves to a node where this facet's
+ *	state differs from the task's, before anything changes: in the
+ *	moving task's context, with the credentials of the file's opener
+ *	as current's. A namespace facet installs @to's namespace in
+ *	@nsset, with setns(2)'s own install operation. Return 0, or the
+ *	errno that refuses the whole move.
  * @files: its control files, "<facet>.<name>", on a node that owns it;
  *	NULL if it has none.
  *
@@ -101,6 +108,7 @@ struct taskset_facet {
 	enum ucount_type ucount;
 	unsigned int uncharged;
 	void (*ns_exchange)(struct nsproxy *a, struct nsproxy *b);
+	int (*can_attach)(struct nsset *nsset, const struct nsproxy *to);
 	struct taskset_file *files;
 };
 
@@ -222,9 +230,14 @@ extern struct taskset_file uts_taskset_files[];
  *	Written under taskset_mutex; read locklessly for display.
  * @dead: set under taskset_mutex when the node is removed from the
  *	hierarchy; no state change, no child, no member may come after.
- * @nr_proxies: published proxies whose node this is: the node has
- *	members while it is not 0. Not counted for the root, whose
- *	members are every task of no other node. taskset_proxy_lock.
+ * @nr_tasks: member tasks: tasks whose proxy's node this is, counted
+ *	wherever task->nsproxy changes (fork, exit, unshare, setns, a
+ *	move), so exact when a move returns. A zombie has no proxy and is
+ *	no member. Not counted for the root, whose members are every task
+ *	of no other node.
+ * @nr_entering: moves into the node in flight: from before their first
+ *	switch is queued until they are over. Incremented under
+ *	taskset_mutex on a live node only.
  * @ref: references: the hierarchy's (dropped at rmdir), each child's,
  *	each published proxy's. The root's is never dropped.
  * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns,
@@ -246,7 +259,8 @@ struct taskset {
 	struct list_head sibling;
 	unsigned long own;
 	bool dead;
-	unsigned int nr_proxies;
+	atomic_t nr_tasks;
+	atomic_t nr_entering;
 	refcount_t ref;
 	struct nsproxy *nsproxy;
 	struct nsproxy ns_states;
@@ -267,6 +281,8 @@ const struct taskset_facet *taskset_facet_by_name(const char *name,
 struct taskset *taskset_node_create(struct taskset *parent);
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
 bool taskset_node_busy(const struct taskset *ts);
+int taskset_node_enter(struct taskset *ts);
+void taskset_node_entered(struct taskset *ts);
 void taskset_node_unlink(struct taskset *ts);
 struct taskset *taskset_next_descendant_pre(struct taskset *pos,
 					    struct taskset *root);

@@ -90,6 +90,32 @@ struct taskset_proxy_stats {
 	unsigned long misses;
 };
 
+void taskset_proxy_count_tasks(struct taskset *from, struct taskset *to);
+
+/**
+ * taskset_proxy_count_task() - count a task whose proxy changes
+ * @from: the proxy it leaves, NULL for a task being created
+ * @to: the proxy it joins, NULL for a task that exits
+ *
+ * Keeps every node's count of member tasks exact: called wherever
+ * task->nsproxy changes. A task that stays in its node, as nearly every
+ * fork and setns does, costs a comparison.
+ */
+static inline void taskset_proxy_count_task(const struct nsproxy *from,
+					    const struct nsproxy *to)
+{
+	/* No proxy counts as the root, whose members are not counted. */
+	struct taskset *a = TASKSET_INIT_NODE, *b = TASKSET_INIT_NODE;
+
+	if (from)
+		a = container_of(from, struct taskset_proxy, ns)->node;
+	if (to)
+		b = container_of(to, struct taskset_proxy, ns)->node;
+
+	if (a != b)
+		taskset_proxy_count_tasks(a, b);
+}
+
 struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from);
 void taskset_proxy_free(struct nsproxy *work);
 void taskset_proxy_discard(struct nsproxy *work);

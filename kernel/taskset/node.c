@@ -90,16 +90,61 @@ void taskset_node_link(struct taskset *ts, struct kernfs_node *kn)
  * taskset_node_busy() - may a node's states not change
  * @ts: the node
  *
- * A node with children or members keeps its states: children inherit
- * them, and members' proxies hold them.
+ * A node with children, members or members to be keeps its states:
+ * children inherit them, members' proxies hold them, and a move in
+ * flight is switching threads to them.
  *
  * Context: taskset_mutex held.
- * Return: true if @ts has a child or a member.
+ * Return: true if @ts has a child, a member, or a move in flight.
  */
 bool taskset_node_busy(const struct taskset *ts)
 {
 	lockdep_assert_held(&taskset_mutex);
-	return !list_empty(&ts->children) || READ_ONCE(ts->nr_proxies);
+	if (!list_empty(&ts->children) || atomic_read(&ts->nr_entering))
+		return true;
+	/*
+	 * A move publishes its switched tasks before it stops counting as
+	 * entering (taskset_node_entered()): seen in this order, one of
+	 * the two counts shows them.
+	 */
+	smp_rmb();
+	return atomic_read(&ts->nr_tasks);
+}
+
+/**
+ * taskset_node_enter() - count a move into a node, if it is live
+ * @ts: the node
+ *
+ * From here until taskset_node_entered(), @ts is busy: it cannot be
+ * removed and its states do not change, so that the move's threads
+ * switch to states that hold still and never to a removed node.
+ *
+ * Return: 0, or -ENOENT if @ts was removed.
+ */
+int taskset_node_enter(struct taskset *ts)
+{
+	if (ts == &taskset_root)
+		return 0;
+	guard(mutex)(&taskset_mutex);
+	if (ts->dead)
+		return -ENOENT;
+	atomic_inc(&ts->nr_entering);
+	return 0;
+}
+
+/**
+ * taskset_node_entered() - a move into a node is over
+ * @ts: the node, counted by taskset_node_enter()
+ *
+ * Context: any; the switched tasks are counted in @nr_tasks already.
+ */
+void taskset_node_entered(struct taskset *ts)
+{
+	if (ts == &taskset_root)
+		return;
+	/* Pairs with the smp_rmb() of taskset_node_busy(). */
+	smp_mb__before_atomic();
+	atomic_dec(&ts->nr_entering);
 }
 
 /**

@@ -167,23 +167,22 @@ void taskset_proxy_free(struct nsproxy *work)
 	kmem_cache_free(taskset_proxy_cachep, to_taskset_proxy(work));
 }
 
-/*
- * A published proxy references its node and counts among its members;
- * its release undoes both (the reference is put by the caller, outside
- * the lock, since the last put of a node may sleep). The root is never
- * freed and its members are never counted: proxies of the root, which
- * are nearly all of them, pay one comparison.
+/**
+ * taskset_proxy_count_tasks() - count a task that changes nodes
+ * @from: the node of the proxy it leaves, or NULL
+ * @to: the node of the proxy it joins, or NULL
+ *
+ * Called by taskset_proxy_count_task() for two different nodes only.
+ * The root's members are not counted.
  */
-static void count_node_proxy(struct taskset_proxy *proxy, int delta)
+void taskset_proxy_count_tasks(struct taskset *from, struct taskset *to)
 {
-	struct taskset *node = proxy->node;
-
-	lockdep_assert_held(&taskset_proxy_lock);
-	if (!IS_ENABLED(CONFIG_TASKSET) || node == &taskset_root)
+	if (!IS_ENABLED(CONFIG_TASKSET))
 		return;
-	if (delta > 0)
-		taskset_get(node);
-	WRITE_ONCE(node->nr_proxies, node->nr_proxies + delta);
+	if (from && from != &taskset_root)
+		atomic_dec(&from->nr_tasks);
+	if (to && to != &taskset_root)
+		atomic_inc(&to->nr_tasks);
 }
 
 /**
@@ -340,7 +339,8 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
 	/* The count first: the insertion publishes it with the key. */
 	refcount_set(&work->ns.count, 1);
 	hlist_nulls_add_head_rcu(&work->hash_node, &proxy_hash[bucket]);
-	count_node_proxy(work, 1);
+	/* Put at the release; the root is not counted. */
+	taskset_get(work->node);
 unlock:
 	spin_unlock(&taskset_proxy_lock);
 	return proxy;
@@ -399,7 +399,6 @@ void taskset_proxy_release(struct nsproxy *nsp)
 			  "taskset: a published proxy's key changed\n");
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_del_rcu(&proxy->hash_node);
-	count_node_proxy(proxy, -1);
 	spin_unlock(&taskset_proxy_lock);
 	this_cpu_dec(proxy_stats.proxies);
 	taskset_put_namespaces(nsp);

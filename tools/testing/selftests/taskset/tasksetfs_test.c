@@ -35,8 +35,8 @@
 #define MAX_PIDS 4096
 
 static const char *const root_files[] = {
-	"taskset.procs", "taskset.facets", "taskset.ns", "taskset.namespaces",
-	"taskset.stat",
+	"taskset.procs", "taskset.threads", "taskset.facets", "taskset.ns",
+	"taskset.namespaces", "taskset.stat",
 };
 
 /* The namespace facets, and the /proc/PID/ns file of each one's state. */
@@ -159,7 +159,9 @@ TEST_F(tasksetfs, statfs_magic)
 /* Is @name a file that root may write? */
 static bool is_writable(const char *name)
 {
-	return !strcmp(name, "taskset.facets");
+	return !strcmp(name, "taskset.facets") ||
+	       !strcmp(name, "taskset.procs") ||
+	       !strcmp(name, "taskset.threads");
 }
 
 /* The root holds the core files, readable by all, writable by root. */

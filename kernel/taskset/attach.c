@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Entering a node, the writer's half: who may be moved, by whom, and the
+ * queueing of each thread's switch and the wait for them.
+ *
+ * A writer of taskset.procs or taskset.threads names one task. It is
+ * checked (a user task that is alive, that the file's opener may
+ * ptrace-attach to), the node is counted as being entered, and a switch
+ * is queued on each thread that moves. The writer then waits, killable,
+ * until every thread has switched or given up. A writer that moves
+ * itself makes its own switch before it waits: its write(2) returns once
+ * it is inside.
+ *
+ * No lock is held while the threads switch, and none that fork takes:
+ * a thread with a pending switch restarts its forks (fork.c), which is
+ * what keeps a process from gaining a thread that a move missed.
+ *
+ * See include/linux/taskset_attach.h for the protocol and lifetimes.
+ */
+
+#include <linux/cred.h>
+#include <linux/overflow.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
+#include <linux/taskset.h>
+#include <linux/taskset_attach.h>
+#include <linux/wait.h>
+
+/* Room for threads created between a count and the look under lock. */
+#define MOVE_SLACK	4
+
+enum move_decision {
+	MOVE_UNDECIDED,
+	MOVE_COMMIT,
+	MOVE_ABORT,
+};
+
+/**
+ * struct taskset_move - one write to taskset.procs or taskset.threads
+ * @node: the node entered: referenced, and counted in its @nr_entering.
+ * @cred: the opener's credentials, referenced.
+ * @threadgroup: the whole process moves (taskset.procs).
+ * @ref: the writer's reference, and one per switch queued.
+ * @unprepared: switches that have not reported their preparation yet.
+ * @unfinished: switches not over yet.
+ * @moved: threads that switched.
+ * @error: the errno of the first preparation that failed, or 0.
+ * @decision: enum move_decision: set once, by the last switch to report
+ *	its preparation, or to MOVE_ABORT by a writer that is killed.
+ * @wq: where the threads wait for the decision and the writer for the
+ *	end.
+ * @max: room in @sw.
+ * @nr: switches in @sw.
+ * @sw: one per moving thread.
+ */
+struct taskset_move {
+	struct taskset *node;
+	const struct cred *cred;
+	bool threadgroup;
+	refcount_t ref;
+	atomic_t unprepared;
+	atomic_t unfinished;
+	atomic_t moved;
+	int error;
+	int decision;
+	wait_queue_head_t wq;
+	unsigned int max;
+	unsigned int nr;
+	struct taskset_switch sw[] __counted_by(max);
+};
+
+/* Writers waiting for another move's switches on their target to end. */
+static DECLARE_WAIT_QUEUE_HEAD(switch_done_wq);
+
+static struct taskset_move *move_alloc(struct taskset *node,
+				       const struct cred *cred,
+				       bool threadgroup, unsigned int max)
+{
+	struct taskset_move *move;
+	int err;
+
+	move = kvzalloc(struct_size(move, sw, max), GFP_KERNEL);
+	if (!move)
+		return ERR_PTR(-ENOMEM);
+	err = taskset_node_enter(node);
+	if (err) {
+		kvfree(move);
+		return ERR_PTR(err);
+	}
+	move->max = max;
+	move->node = taskset_get(node);
+	move->cred = get_cred(cred);
+	move->threadgroup = threadgroup;
+	refcount_set(&move->ref, 1);
+	init_waitqueue_head(&move->wq);
+	return move;
+}
+
+/* Context: may sleep (the node's last reference may go). */
+static void move_put(struct taskset_move *move)
+{
+	unsigned int i;
+
+	if (!refcount_dec_and_test(&move->ref))
+		return;
+	for (i = 0; i < move->nr; i++)
+		put_task_struct(move->sw[i].task);
+	taskset_node_entered(move->node);
+	taskset_put(move->node);
+	put_cred(move->cred);
+	kvfree(move);
+}
+
+static void move_decide(struct taskset_move *move, int decision)
+{
+	if (cmpxchg(&move->decision, MOVE_UNDECIDED, decision) ==
+	    MOVE_UNDECIDED)
+		wake_up_all(&move->wq);
+}
+
+/* A switch reports its preparation; the last one decides for all. */
+static void switch_prepared(struct taskset_move *move, int err)
+{
+	if (err)
+		cmpxchg(&move->error, 0, err);
+	if (atomic_dec_and_test(&move->unprepared))
+		move_decide(move, READ_ONCE(move->error) ? MOVE_ABORT :
+							   MOVE_COMMIT);
+}
+
+static void switch_finished(struct taskset_switch *sw)
+{
+	struct taskset_move *move = sw->move;
+
+	/* Its forks go on from here, in the node it is now in. */
+	WRITE_ONCE(sw->task->taskset_switch, NULL);
+	if (wq_has_sleeper(&switch_done_wq))
+		wake_up_all(&switch_done_wq);
+	if (atomic_dec_and_test(&move->unfinished))
+		wake_up_all(&move->wq);
+	move_put(move);
+}
+
+static bool move_decided(struct taskset_move *move)
+{
+	return READ_ONCE(move->decision) != MOVE_UNDECIDED;
+}
+
+/*
+ * A thread's switch, in its own context. A thread that is exiting, or
+ * that is killed while it waits for the decision, does not switch: it is
+ * about to be no one's member.
+ */
+static void switch_run(struct taskset_switch *sw)
+{
+	struct taskset_move *move = sw->move;
+	int err = 0;
+
+	if (!(current->flags & PF_EXITING) && !move_decided(move))
+		err = taskset_switch_prepare(sw, move->node, move->cred);
+	switch_prepared(move, err);
+	/* Prepared: nsset.nsproxy is set. */
+	if (sw->nsset.nsproxy &&
+	    !wait_event_killable(move->wq, move_decided(move)) &&
+	    READ_ONCE(move->decision) == MOVE_COMMIT) {
+		taskset_switch_commit(sw);
+		atomic_inc(&move->moved);
+	}
+	taskset_switch_abort(sw);
+	switch_finished(sw);
+}
+
+static void switch_work(struct callback_head *work)
+{
+	switch_run(container_of(work, struct taskset_switch, work));
+}
+
+/* A task the id may not name: errno, or 0. */
+static int check_target(struct task_struct *task)
+{
+	if (task->flags & (PF_KTHREAD | PF_USER_WORKER))
+		return -EINVAL;
+	if ((task->flags & PF_EXITING) || task->exit_state)
+		return -ESRCH;
+	return 0;
+}
+
+/*
+ * Moving a task changes what it sees of the system as much as taking
+ * control of it would: the opener must be allowed to ptrace-attach to it,
+ * with its real credentials, as for a pidfd's setns(2) but for ATTACH.
+ */
+static int may_move(struct task_struct *task, const struct cred *cred)
+{
+	const struct cred *saved = override_creds(cred);
+	bool allowed = ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS);
+
+	revert_creds(saved);
+	return allowed ? 0 : -EPERM;
+}
+
+/* Does any thread that would move have a switch queued already? */
+static bool switch_queued_on(struct task_struct *task, bool threadgroup)
+{
+	struct task_struct *t;
+	bool queued = false;
+
+	if (!threadgroup)
+		return READ_ONCE(task->taskset_switch);
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		if (READ_ONCE(t->taskset_switch)) {
+			queued = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return queued;
+}
+
+static bool thread_moves(struct task_struct *t)
+{
+	/* Workers keep the state they were created with: they are the kernel's. */
+	return !(t->flags & (PF_EXITING | PF_USER_WORKER));
+}
+
+/*
+ * Take the threads that move into @move, under the target's siglock.
+ * Return: 0; -ENOSPC if there are more than @move has room for;
+ * -EINPROGRESS if one has another move's switch queued; -EBUSY if one
+ * is stopped; -ESRCH if none is left.
+ */
+static int collect_threads(struct taskset_move *move, struct task_struct *task)
+{
+	struct task_struct *t = task;
+	unsigned int n = 0;
+
+	do {
+		if (!thread_moves(t))
+			continue;
+		if (n == move->max)
+			return -ENOSPC;
+		if (t->taskset_switch)
+			return -EINPROGRESS;
+		/*
+		 * A stopped thread would not switch until continued, and a
+		 * traced one not until its tracer lets it: refuse rather
+		 * than leave the writer waiting on them.
+		 */
+		if (task_is_stopped_or_traced(t) ||
+		    (t->jobctl & JOBCTL_STOP_PENDING))
+			return -EBUSY;
+		move->sw[n++].task = t;
+	} while (move->threadgroup && (t = next_thread(t)) != task);
+	if (!n)
+		return -ESRCH;
+	move->nr = n;
+	return 0;
+}
+
+/*
+ * Mark each thread that moves as having a switch pending, under the
+ * target's siglock: from then on their forks restart, and no thread can
+ * join the process unmarked.
+ */
+static int mark_threads(struct taskset_move *move, struct task_struct *task)
+{
+	unsigned long flags;
+	unsigned int i;
+	int err;
+
+	if (!lock_task_sighand(task, &flags))
+		return -ESRCH;
+	err = collect_threads(move, task);
+	if (err) {
+		move->nr = 0;
+		goto unlock;
+	}
+	atomic_set(&move->unprepared, move->nr);
+	atomic_set(&move->unfinished, move->nr);
+	for (i = 0; i < move->nr; i++) {
+		struct taskset_switch *sw = &move->sw[i];
+
+		get_task_struct(sw->task);
+		sw->move = move;
+		refcount_inc(&move->ref);
+		init_task_work(&sw->work, switch_work);
+		WRITE_ONCE(sw->task->taskset_switch, sw);
+	}
+unlock:
+	unlock_task_sighand(task, &flags);
+	return err;
+}
+
+/*
+ * Queue the switches of the marked threads; return the writer's own, if
+ * it moves. A thread that exited meanwhile gives up its switch.
+ */
+static struct taskset_switch *queue_switches(struct taskset_move *move)
+{
+	struct taskset_switch *self = NULL;
+	unsigned int i;
+
+	for (i = 0; i < move->nr; i++) {
+		struct taskset_switch *sw = &move->sw[i];
+
+		if (sw->task == current) {
+			self = sw;
+		} else if (task_work_add(sw->task, &sw->work, TWA_SIGNAL)) {
+			switch_prepared(move, 0);
+			switch_finished(sw);
+		}
+	}
+	return self;
+}
+
+/* Wait until no other move has a switch queued on the target. */
+static int wait_other_move(struct task_struct *task, bool threadgroup)
+{
+	int err;
+
+	err = wait_event_killable(switch_done_wq,
+				  !switch_queued_on(task, threadgroup) ||
+				  READ_ONCE(current->taskset_switch));
+	if (err)
+		return err;
+	/* A move of the writer itself: let it switch, then write again. */
+	if (taskset_switch_pending(current))
+		return -ERESTARTNOINTR;
+	return 0;
+}
+
+/* Allocate a move for @task's threads and mark them, retrying as needed. */
+static struct taskset_move *prepare_move(struct taskset *node,
+					 struct task_struct *task,
+					 bool threadgroup,
+					 const struct cred *cred)
+{
+	struct taskset_move *move;
+	unsigned int max = 1;
+	int err;
+
+	for (;;) {
+		if (threadgroup)
+			max = get_nr_threads(task) + MOVE_SLACK;
+		move = move_alloc(node, cred, threadgroup, max);
+		if (IS_ERR(move))
+			return move;
+		err = mark_threads(move, task);
+		if (!err)
+			return move;
+		move_put(move);
+		if (err == -EINPROGRESS)
+			err = wait_other_move(task, threadgroup);
+		else if (err == -ENOSPC)
+			err = 0;
+		if (err)
+			return ERR_PTR(err);
+	}
+}
+
+/**
+ * taskset_attach() - move a thread or a process into a node
+ * @node: the node to enter
+ * @task: the thread named by the write, referenced by the caller
+ * @threadgroup: move @task's whole process (taskset.procs), not only
+ *	@task (taskset.threads)
+ * @cred: the credentials of the file's opener
+ *
+ * All or nothing: every thread prepares its switch (every facet that
+ * changes is asked, with @cred), then all switch, or none if one could
+ * not. Returns once every thread has switched or given up; if current
+ * moves, once it is inside.
+ *
+ * Context: process context, no lock held; may sleep.
+ * Return: 0 if at least one thread switched; -EINVAL for a kernel thread
+ * or a worker; -ESRCH for a task that exited; -EPERM if the opener may
+ * not move it; -EBUSY for a stopped or traced task; -ENOENT if @node was
+ * removed; -EINTR if the writer was killed; or the errno of the facet or
+ * check that refused the move.
+ */
+int taskset_attach(struct taskset *node, struct task_struct *task,
+		   bool threadgroup, const struct cred *cred)
+{
+	struct taskset_switch *self;
+	struct taskset_move *move;
+	int err;
+
+	err = check_target(task);
+	if (!err)
+		err = may_move(task, cred);
+	if (err)
+		return err;
+	/* Moved by someone else first: switch, then write again. */
+	if (taskset_switch_pending(current))
+		return -ERESTARTNOINTR;
+	move = prepare_move(node, task, threadgroup, cred);
+	if (IS_ERR(move))
+		return PTR_ERR(move);
+
+	self = queue_switches(move);
+	if (self)
+		switch_run(self);
+	if (wait_event_killable(move->wq, !atomic_read(&move->unfinished))) {
+		move_decide(move, MOVE_ABORT);
+		err = -EINTR;
+	} else {
+		err = READ_ONCE(move->error);
+		if (!err && !atomic_read(&move->moved))
+			err = -ESRCH;
+	}
+	move_put(move);
+	return err;
+}

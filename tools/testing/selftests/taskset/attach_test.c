@@ -1,0 +1,847 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Entering a node: a pid written to taskset.procs, a tid to
+ * taskset.threads. The target switches in its own context, all or
+ * nothing; bad ids, permissions, stopped targets and races.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "taskset_util.h"
+
+#define NOBODY		65534
+#define NR_THREADS	4
+
+FIXTURE(attach) {
+	char dir[sizeof(MNT_TEMPLATE)];
+	char web[256];
+	char db[256];
+	char plain[256];
+	pid_t kids[8];
+	int nr_kids;
+};
+
+FIXTURE_SETUP(attach)
+{
+	if (!tasksetfs_registered())
+		SKIP(return, "tasksetfs is not available");
+	ASSERT_EQ(tasksetfs_mount_tmp(self->dir), 0) TH_LOG("%m: mount");
+	snprintf(self->web, sizeof(self->web), "%s/web", self->dir);
+	snprintf(self->db, sizeof(self->db), "%s/db", self->dir);
+	snprintf(self->plain, sizeof(self->plain), "%s/plain", self->dir);
+	ASSERT_EQ(mkdir(self->web, 0755), 0);
+	ASSERT_EQ(mkdir(self->db, 0755), 0);
+	ASSERT_EQ(mkdir(self->plain, 0755), 0);
+	ASSERT_EQ(write_str(self->web, "taskset.facets", "+uts +ipc +net"), 0);
+	ASSERT_EQ(write_str(self->db, "taskset.facets", "+uts"), 0);
+	ASSERT_EQ(write_str(self->web, "uts.hostname", "web1"), 0);
+	ASSERT_EQ(write_str(self->db, "uts.hostname", "db1"), 0);
+}
+
+FIXTURE_TEARDOWN(attach)
+{
+	int i;
+
+	for (i = 0; i < self->nr_kids; i++) {
+		kill(self->kids[i], SIGKILL);
+		waitpid(self->kids[i], NULL, 0);
+	}
+	rmdir(self->web);
+	rmdir(self->db);
+	rmdir(self->plain);
+	tasksetfs_umount_tmp(self->dir);
+}
+
+/* Write "@id\n" to @node/@file, as echo does: 0, or -errno. */
+static int move_id(const char *node, const char *file, long id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld\n", id);
+	return write_str(node, file, buf);
+}
+
+static int move(const char *node, pid_t pid)
+{
+	return move_id(node, "taskset.procs", pid);
+}
+
+/* The inode of /proc/@pid/task/@tid/ns/@name, or 0. */
+static unsigned long thread_ns(pid_t pid, pid_t tid, const char *name)
+{
+	char path[96];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", pid, tid, name);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+/* Is thread @tid of @pid in @node: its node path and namespaces? */
+static bool thread_in(const char *node, const char *path, pid_t pid,
+		      pid_t tid)
+{
+	static const char * const facets[] = { "uts", "ipc", "net", "mnt" };
+	char file[96], buf[256];
+	unsigned int i;
+
+	snprintf(file, sizeof(file), "/proc/%d/task/%d", pid, tid);
+	if (read_at(file, "taskset", buf, sizeof(buf)) < 0 ||
+	    strcmp(buf, path))
+		return false;
+	for (i = 0; i < sizeof(facets) / sizeof(facets[0]); i++)
+		if (thread_ns(pid, tid, facets[i]) != node_ns_ino(node, facets[i]))
+			return false;
+	return true;
+}
+
+static bool in(const char *node, const char *path, pid_t pid)
+{
+	return thread_in(node, path, pid, pid);
+}
+
+/* Is @id on a line of @node/@file? */
+static bool listed(const char *node, const char *file, pid_t id)
+{
+	char buf[65536], *line, *save;
+
+	if (read_at(node, file, buf, sizeof(buf)) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (atoi(line) == id)
+			return true;
+	return false;
+}
+
+static int count_lines(const char *node, const char *file)
+{
+	char buf[65536];
+	int n = 0;
+	char *p;
+
+	if (read_at(node, file, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void *sleep_thread(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A child that sleeps (with @threads more threads), killed at teardown. */
+static pid_t sleeper(struct _test_data_attach *self, int threads)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		pthread_t t;
+		int i;
+
+		for (i = 0; i < threads; i++)
+			pthread_create(&t, NULL, sleep_thread, NULL);
+		write(ready[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		pid = -1;
+	close(ready[0]);
+	if (pid > 0)
+		self->kids[self->nr_kids++] = pid;
+	return pid;
+}
+
+/* The thread ids of @pid, up to @max: how many. */
+static int thread_ids(pid_t pid, pid_t *tids, int max)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) && n < max)
+		if (e->d_name[0] != '.')
+			tids[n++] = atoi(e->d_name);
+	closedir(d);
+	return n;
+}
+
+TEST_F(attach, self_is_inside_when_write_returns)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		char buf[256];
+		struct utsname u;
+		struct stat st;
+
+		if (move(self->web, getpid()))
+			_exit(1);
+		if (uname(&u) || strcmp(u.nodename, "web1"))
+			_exit(2);
+		if (stat("/proc/self/ns/uts", &st) ||
+		    st.st_ino != node_ns_ino(self->web, "uts"))
+			_exit(3);
+		if (read_at("/proc/self", "taskset", buf, sizeof(buf)) < 0 ||
+		    strcmp(buf, "/web\n"))
+			_exit(4);
+		if (!listed(self->web, "taskset.procs", getpid()))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(attach, sleeping_process_is_moved_before_write_returns)
+{
+	pid_t pid = sleeper(self, 0);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_FALSE(in(self->web, "/web\n", pid));
+	ASSERT_EQ(move(self->web, pid), 0);
+	EXPECT_TRUE(in(self->web, "/web\n", pid));
+	EXPECT_TRUE(listed(self->web, "taskset.procs", pid));
+	EXPECT_TRUE(listed(self->web, "taskset.threads", pid));
+	EXPECT_FALSE(listed(self->dir, "taskset.procs", pid));
+}
+
+TEST_F(attach, interrupted_sleep_is_restarted)
+{
+	struct timespec a, b;
+	int status, fds[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(pipe(fds), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct timespec nap = { .tv_nsec = 600 * 1000 * 1000 };
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		write(fds[1], "r", 1);
+		if (nanosleep(&nap, NULL))
+			_exit(1);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		/* The whole nap was slept, across the switch. */
+		_exit((b.tv_sec - a.tv_sec) * 1000 +
+		      (b.tv_nsec - a.tv_nsec) / 1000000 < 590 ? 2 : 0);
+	}
+	ASSERT_EQ(read(fds[0], &c, 1), 1);
+	usleep(100 * 1000);
+	ASSERT_EQ(move(self->web, pid), 0);
+	EXPECT_TRUE(in(self->web, "/web\n", pid));
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(attach, running_process_is_moved)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (!pid)
+		for (;;)
+			;
+	self->kids[self->nr_kids++] = pid;
+	ASSERT_EQ(move(self->web, pid), 0);
+	EXPECT_TRUE(in(self->web, "/web\n", pid));
+}
+
+TEST_F(attach, stopped_process_is_refused_until_continued)
+{
+	pid_t pid = sleeper(self, 0);
+	int status;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(kill(pid, SIGSTOP), 0);
+	ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
+	ASSERT_TRUE(WIFSTOPPED(status));
+	EXPECT_EQ(move(self->web, pid), -EBUSY);
+	EXPECT_TRUE(in(self->dir, "/\n", pid));
+	ASSERT_EQ(kill(pid, SIGCONT), 0);
+	ASSERT_EQ(waitpid(pid, &status, WCONTINUED), pid);
+	EXPECT_EQ(move(self->web, pid), 0);
+	EXPECT_TRUE(in(self->web, "/web\n", pid));
+}
+
+TEST_F(attach, traced_stopped_process_is_refused)
+{
+	pid_t pid = sleeper(self, 0);
+	int status;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(ptrace(PTRACE_ATTACH, pid, 0, 0), 0);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFSTOPPED(status));
+	EXPECT_EQ(move(self->web, pid), -EBUSY);
+	EXPECT_TRUE(in(self->dir, "/\n", pid));
+	ASSERT_EQ(ptrace(PTRACE_DETACH, pid, 0, 0), 0);
+	EXPECT_EQ(move(self->web, pid), 0);
+}
+
+TEST_F(attach, every_thread_of_a_process_moves)
+{
+	pid_t pid = sleeper(self, NR_THREADS), tids[16];
+	int i, n;
+
+	ASSERT_GT(pid, 0);
+	n = thread_ids(pid, tids, 16);
+	ASSERT_EQ(n, NR_THREADS + 1);
+	ASSERT_EQ(move(self->web, pid), 0);
+	for (i = 0; i < n; i++) {
+		EXPECT_TRUE(thread_in(self->web, "/web\n", pid, tids[i]));
+		EXPECT_TRUE(listed(self->web, "taskset.threads", tids[i]));
+	}
+	EXPECT_EQ(count_lines(self->web, "taskset.threads"), n);
+	EXPECT_EQ(count_lines(self->web, "taskset.procs"), 1);
+}
+
+TEST_F(attach, one_thread_moves_alone)
+{
+	pid_t pid = sleeper(self, NR_THREADS), tids[16], tid;
+	int i, n;
+
+	ASSERT_GT(pid, 0);
+	n = thread_ids(pid, tids, 16);
+	ASSERT_EQ(n, NR_THREADS + 1);
+	tid = tids[n - 1];
+	ASSERT_NE(tid, pid);
+	ASSERT_EQ(move_id(self->web, "taskset.threads", tid), 0);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(thread_in(self->web, "/web\n", pid, tids[i]),
+			  tids[i] == tid);
+	EXPECT_EQ(count_lines(self->web, "taskset.threads"), 1);
+	EXPECT_TRUE(listed(self->web, "taskset.threads", tid));
+	/* The process has a thread in each node: both list it. */
+	EXPECT_TRUE(listed(self->web, "taskset.procs", pid));
+	EXPECT_TRUE(listed(self->dir, "taskset.procs", pid));
+}
+
+TEST_F(attach, thread_sharing_fs_cannot_change_mnt)
+{
+	pid_t pid = sleeper(self, 1), tids[4];
+	unsigned long mnt;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(write_str(self->db, "taskset.facets", "+mnt"), 0);
+	ASSERT_EQ(thread_ids(pid, tids, 4), 2);
+	mnt = thread_ns(pid, tids[1], "mnt");
+	/* Its fs_struct is its process's: setns(2) refuses it too. */
+	EXPECT_EQ(move_id(self->db, "taskset.threads",
+			  tids[0] == pid ? tids[1] : tids[0]), -EINVAL);
+	EXPECT_EQ(thread_ns(pid, tids[1], "mnt"), mnt);
+	EXPECT_EQ(count_lines(self->db, "taskset.threads"), 0);
+}
+
+/*
+ * A process whose threads share their fs_struct cannot change mount
+ * namespace, as with setns(2); the whole move fails, no thread moves.
+ */
+TEST_F(attach, multithreaded_process_cannot_change_mnt_and_none_moves)
+{
+	pid_t pid = sleeper(self, 2), tids[4];
+	unsigned long mnt, uts;
+	int i, n;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(write_str(self->db, "taskset.facets", "+mnt"), 0);
+	n = thread_ids(pid, tids, 4);
+	ASSERT_EQ(n, 3);
+	mnt = thread_ns(pid, pid, "mnt");
+	uts = thread_ns(pid, pid, "uts");
+	EXPECT_EQ(move(self->db, pid), -EINVAL);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(thread_ns(pid, tids[i], "mnt"), mnt);
+		EXPECT_EQ(thread_ns(pid, tids[i], "uts"), uts);
+		EXPECT_TRUE(thread_in(self->dir, "/\n", pid, tids[i]));
+	}
+	EXPECT_EQ(count_lines(self->db, "taskset.threads"), 0);
+}
+
+TEST_F(attach, single_threaded_process_changes_mnt)
+{
+	pid_t pid = sleeper(self, 0);
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(write_str(self->db, "taskset.facets", "+mnt"), 0);
+	ASSERT_EQ(move(self->db, pid), 0);
+	EXPECT_EQ(thread_ns(pid, pid, "mnt"), node_ns_ino(self->db, "mnt"));
+	EXPECT_TRUE(thread_in(self->db, "/db\n", pid, pid));
+}
+
+TEST_F(attach, process_sharing_fs_with_another_cannot_change_mnt)
+{
+	char stack[16384];
+	unsigned long mnt;
+	pid_t pid;
+
+	ASSERT_EQ(write_str(self->db, "taskset.facets", "+mnt"), 0);
+	/* A child sharing this process's fs_struct; it sleeps. */
+	pid = clone((int (*)(void *))pause, stack + sizeof(stack),
+		    CLONE_FS | SIGCHLD, NULL);
+	ASSERT_GT(pid, 0);
+	self->kids[self->nr_kids++] = pid;
+	mnt = thread_ns(pid, pid, "mnt");
+	EXPECT_EQ(move(self->db, pid), -EINVAL);
+	EXPECT_EQ(thread_ns(pid, pid, "mnt"), mnt);
+}
+
+TEST_F(attach, bad_ids_are_refused)
+{
+	static const char * const garbage[] = {
+		"0", "-1", "abc", "2147483648", "12 34", "", "1x", "\n",
+	};
+	char before[4096], after[4096];
+	pid_t zombie;
+	unsigned int i;
+
+	ASSERT_GE(read_at(self->web, "taskset.procs", before, sizeof(before)), 0);
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		EXPECT_EQ(write_str(self->web, "taskset.procs", garbage[i]),
+			  -EINVAL) TH_LOG("\"%s\"", garbage[i]);
+		EXPECT_EQ(write_str(self->web, "taskset.threads", garbage[i]),
+			  -EINVAL) TH_LOG("\"%s\"", garbage[i]);
+	}
+	/* kthreadd */
+	EXPECT_EQ(move(self->web, 2), -EINVAL);
+	zombie = fork();
+	ASSERT_GE(zombie, 0);
+	if (!zombie)
+		_exit(0);
+	usleep(100 * 1000);
+	EXPECT_EQ(move(self->web, zombie), -ESRCH);
+	ASSERT_EQ(waitpid(zombie, NULL, 0), zombie);
+	/* Reaped: no such pid. */
+	EXPECT_EQ(move(self->web, zombie), -ESRCH);
+	ASSERT_GE(read_at(self->web, "taskset.procs", after, sizeof(after)), 0);
+	EXPECT_STREQ(before, after);
+}
+
+TEST_F(attach, pid_outside_the_openers_pid_namespace_is_not_found)
+{
+	pid_t outside = sleeper(self, 0), pid;
+	int status;
+
+	ASSERT_GT(outside, 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pid_t init;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(10);
+		init = fork();
+		if (!init) {
+			/* Opened here: numbered in the new namespace. */
+			_exit(move(self->web, outside) == -ESRCH ? 0 : 1);
+		}
+		waitpid(init, &status, 0);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 11);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	EXPECT_FALSE(in(self->web, "/web\n", outside));
+}
+
+/* Run @fn in a child as user nobody; its exit status. */
+static int as_nobody(int (*fn)(struct _test_data_attach *, pid_t),
+		     struct _test_data_attach *self, pid_t arg)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(100);
+		/* Changing uid made it undumpable: not ptrace-able. */
+		prctl(PR_SET_DUMPABLE, 1);
+		_exit(fn(self, arg));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void open_to_all(const char *node)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/taskset.procs", node);
+	chmod(path, 0666);
+}
+
+/* As nobody: move own child to web (owns namespaces), then to plain. */
+static int nobody_moves_own_child(struct _test_data_attach *self, pid_t arg)
+{
+	pid_t kid = fork();
+	int ret = 0;
+
+	if (!kid) {
+		for (;;)
+			pause();
+	}
+	if (move(self->web, kid) != -EPERM)
+		ret = 1;
+	else if (move(self->plain, kid))
+		ret = 2;
+	else if (!in(self->plain, "/plain\n", kid))
+		ret = 3;
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	return ret;
+}
+
+TEST_F(attach, unprivileged_writer_needs_caps_for_namespaces)
+{
+	open_to_all(self->web);
+	open_to_all(self->plain);
+	EXPECT_EQ(as_nobody(nobody_moves_own_child, self, 0), 0);
+}
+
+static int nobody_moves_root_task(struct _test_data_attach *self, pid_t pid)
+{
+	return move(self->plain, pid) == -EPERM ? 0 : 1;
+}
+
+TEST_F(attach, unprivileged_writer_cannot_move_others_tasks)
+{
+	pid_t pid = sleeper(self, 0);
+
+	ASSERT_GT(pid, 0);
+	open_to_all(self->plain);
+	EXPECT_EQ(as_nobody(nobody_moves_root_task, self, pid), 0);
+	EXPECT_TRUE(in(self->dir, "/\n", pid));
+}
+
+TEST_F(attach, fd_passed_from_unprivileged_opener_stays_unprivileged)
+{
+	pid_t pid = sleeper(self, 0), opener;
+	int ready[2], pidfd, fd = -1;
+	char path[PATH_MAX], id[32];
+
+	ASSERT_GT(pid, 0);
+	open_to_all(self->web);
+	ASSERT_EQ(pipe(ready), 0);
+	opener = fork();
+	ASSERT_GE(opener, 0);
+	if (!opener) {
+		int n;
+
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		snprintf(path, sizeof(path), "%s/taskset.procs", self->web);
+		n = open(path, O_WRONLY);
+		write(ready[1], &n, sizeof(n));
+		for (;;)
+			pause();
+	}
+	self->kids[self->nr_kids++] = opener;
+	ASSERT_EQ(read(ready[0], &fd, sizeof(fd)), sizeof(fd));
+	ASSERT_GE(fd, 0);
+	/* Root takes the very file nobody opened. */
+	pidfd = syscall(SYS_pidfd_open, opener, 0);
+	ASSERT_GE(pidfd, 0);
+	fd = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	ASSERT_GE(fd, 0) TH_LOG("%m: pidfd_getfd");
+	snprintf(id, sizeof(id), "%d\n", pid);
+	EXPECT_EQ(write(fd, id, strlen(id)), -1);
+	EXPECT_EQ(errno, EPERM);
+	EXPECT_TRUE(in(self->dir, "/\n", pid));
+	close(fd);
+	close(pidfd);
+}
+
+/*
+ * A process that forks without a pause: each child reports whether it
+ * started wholly in web or wholly outside, on @fd.
+ */
+static void fork_storm(const char *web, int fd)
+{
+	for (;;) {
+		pid_t kid = fork();
+
+		if (!kid) {
+			bool web_ns = thread_ns(getpid(), getpid(), "uts") ==
+				      node_ns_ino(web, "uts") &&
+				      thread_ns(getpid(), getpid(), "ipc") ==
+				      node_ns_ino(web, "ipc");
+			bool out_ns = thread_ns(getpid(), getpid(), "uts") !=
+				      node_ns_ino(web, "uts") &&
+				      thread_ns(getpid(), getpid(), "ipc") !=
+				      node_ns_ino(web, "ipc");
+			char buf[64], c = '?';
+
+			if (read_at("/proc/self", "taskset", buf,
+				    sizeof(buf)) < 0)
+				buf[0] = '\0';
+			if (!strcmp(buf, "/web\n") && web_ns)
+				c = 'w';
+			else if (!strcmp(buf, "/\n") && out_ns)
+				c = 'o';
+			write(fd, &c, 1);
+			_exit(0);
+		}
+		if (kid > 0)
+			waitpid(kid, NULL, 0);
+	}
+}
+
+TEST_F(attach, children_forked_during_a_move_are_wholly_in_one_node)
+{
+	int fds[2], n_web = 0, n_out = 0, n_bad = 0;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(pipe(fds), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		close(fds[0]);
+		fork_storm(self->web, fds[1]);
+	}
+	self->kids[self->nr_kids++] = pid;
+	close(fds[1]);
+	usleep(200 * 1000);
+	ASSERT_EQ(move(self->web, pid), 0);
+	usleep(200 * 1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	self->nr_kids--;
+	while (read(fds[0], &c, 1) == 1) {
+		n_web += c == 'w';
+		n_out += c == 'o';
+		n_bad += c == '?';
+	}
+	close(fds[0]);
+	EXPECT_EQ(n_bad, 0);
+	EXPECT_GT(n_web, 0);
+	EXPECT_GT(n_out, 0);
+}
+
+static void *spawn_threads(void *arg)
+{
+	for (;;) {
+		pthread_t t;
+
+		if (!pthread_create(&t, NULL, sleep_thread, NULL))
+			pthread_detach(t);
+		usleep(1000);
+	}
+	return NULL;
+}
+
+TEST_F(attach, threads_created_during_a_move_are_moved)
+{
+	pid_t pid, tids[4096];
+	int i, n, ready[2];
+	char c;
+
+	ASSERT_EQ(pipe(ready), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, spawn_threads, NULL);
+		pthread_create(&t, NULL, spawn_threads, NULL);
+		write(ready[1], "r", 1);
+		for (;;)
+			pause();
+	}
+	self->kids[self->nr_kids++] = pid;
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	usleep(50 * 1000);
+	ASSERT_EQ(move(self->web, pid), 0);
+	/* Stop the spawning, then look at every thread. */
+	ASSERT_EQ(kill(pid, SIGSTOP), 0);
+	ASSERT_EQ(waitpid(pid, NULL, WUNTRACED), pid);
+	n = thread_ids(pid, tids, 4096);
+	ASSERT_GT(n, 3);
+	for (i = 0; i < n; i++)
+		EXPECT_TRUE(thread_in(self->web, "/web\n", pid, tids[i]))
+			TH_LOG("thread %d of %d", tids[i], pid);
+}
+
+TEST_F(attach, process_exiting_during_a_move_returns)
+{
+	int i, moved = 0, gone = 0;
+
+	for (i = 0; i < 100; i++) {
+		pid_t pid = fork();
+		int ret;
+
+		ASSERT_GE(pid, 0);
+		if (!pid) {
+			usleep(i * 20);
+			_exit(0);
+		}
+		ret = move(self->plain, pid);
+		EXPECT_TRUE(ret == 0 || ret == -ESRCH) TH_LOG("%d", ret);
+		moved += !ret;
+		gone += ret == -ESRCH;
+		ASSERT_EQ(waitpid(pid, NULL, 0), pid);
+	}
+	EXPECT_EQ(moved + gone, 100);
+	/* The exited ones are no one's members. */
+	EXPECT_EQ(count_lines(self->plain, "taskset.procs"), 0);
+}
+
+struct writer {
+	const char *node;
+	pid_t pid;
+	int errors;
+};
+
+static void *write_loop(void *arg)
+{
+	struct writer *w = arg;
+	int i;
+
+	for (i = 0; i < 100; i++)
+		w->errors += move(w->node, w->pid) != 0;
+	return NULL;
+}
+
+TEST_F(attach, concurrent_writers_both_return_and_one_wins)
+{
+	pid_t pid = sleeper(self, 2);
+	struct writer a = { .node = self->web }, b = { .node = self->db };
+	pthread_t ta, tb;
+	bool in_web, in_db;
+
+	ASSERT_GT(pid, 0);
+	a.pid = b.pid = pid;
+	ASSERT_EQ(pthread_create(&ta, NULL, write_loop, &a), 0);
+	ASSERT_EQ(pthread_create(&tb, NULL, write_loop, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	EXPECT_EQ(a.errors, 0);
+	EXPECT_EQ(b.errors, 0);
+	in_web = in(self->web, "/web\n", pid);
+	in_db = thread_in(self->db, "/db\n", pid, pid);
+	EXPECT_TRUE(in_web != in_db);
+	EXPECT_EQ(count_lines(in_web ? self->web : self->db,
+			      "taskset.threads"), 3);
+}
+
+struct racer {
+	const char *node;
+	pid_t pid;
+	atomic_int go;
+	int ret;
+};
+
+static void *move_once(void *arg)
+{
+	struct racer *r = arg;
+
+	while (!atomic_load(&r->go))
+		;
+	r->ret = move(r->node, r->pid);
+	return NULL;
+}
+
+TEST_F(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node)
+{
+	pid_t pid = sleeper(self, 0);
+	char tmp[300];
+	int i, wins = 0, losses = 0;
+
+	ASSERT_GT(pid, 0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", self->dir);
+	for (i = 0; i < 200; i++) {
+		struct racer r = { .node = tmp, .pid = pid };
+		pthread_t t;
+		int rm;
+
+		ASSERT_EQ(mkdir(tmp, 0755), 0);
+		ASSERT_EQ(pthread_create(&t, NULL, move_once, &r), 0);
+		atomic_store(&r.go, 1);
+		rm = rmdir(tmp) ? -errno : 0;
+		pthread_join(t, NULL);
+		if (r.ret == 0) {
+			/* The move won: the node stayed, with its member. */
+			ASSERT_EQ(rm, -EBUSY);
+			ASSERT_TRUE(in(tmp, "/tmp\n", pid));
+			ASSERT_EQ(move(self->dir, pid), 0);
+			ASSERT_EQ(rmdir(tmp), 0);
+			wins++;
+		} else {
+			ASSERT_EQ(r.ret, -ENOENT);
+			ASSERT_EQ(rm, 0);
+			losses++;
+		}
+		ASSERT_TRUE(in(self->dir, "/\n", pid));
+	}
+	TH_LOG("moves won %d, rmdir won %d", wins, losses);
+}
+
+TEST_F(attach, a_thousand_moves_leave_the_counts_as_they_were)
+{
+	long proxies, namespaces;
+	pid_t pid;
+	int i;
+
+	proxies = read_key(self->dir, "taskset.stat", "proxies");
+	namespaces = read_key(self->dir, "taskset.stat", "namespaces");
+	ASSERT_GT(proxies, 0);
+	pid = sleeper(self, 1);
+	ASSERT_GT(pid, 0);
+	for (i = 0; i < 1000; i++)
+		ASSERT_EQ(move(i % 2 ? self->db : self->web, pid), 0);
+	EXPECT_TRUE(in(self->db, "/db\n", pid));
+	ASSERT_EQ(move(self->dir, pid), 0);
+	EXPECT_TRUE(in(self->dir, "/\n", pid));
+	EXPECT_EQ(count_lines(self->web, "taskset.procs"), 0);
+	EXPECT_EQ(count_lines(self->db, "taskset.procs"), 0);
+	EXPECT_EQ(wait_stat(self->dir, "proxies", proxies), proxies);
+	EXPECT_EQ(wait_stat(self->dir, "namespaces", namespaces), namespaces);
+	/* Empty again: the nodes can go. */
+	EXPECT_EQ(rmdir(self->web), 0);
+	EXPECT_EQ(rmdir(self->db), 0);
+}
+
+TEST_HARNESS_MAIN
