@@ -271,11 +271,13 @@ static int collect_threads(struct taskset_move *move, struct task_struct *task)
  */
 static int mark_threads(struct taskset_move *move, struct task_struct *task)
 {
+	struct sighand_struct *sighand;
 	unsigned long flags;
 	unsigned int i;
 	int err;
 
-	if (!lock_task_sighand(task, &flags))
+	sighand = lock_task_sighand(task, &flags);
+	if (!sighand)
 		return -ESRCH;
 	err = collect_threads(move, task);
 	if (err) {
@@ -294,7 +296,7 @@ static int mark_threads(struct taskset_move *move, struct task_struct *task)
 		WRITE_ONCE(sw->task->taskset_switch, sw);
 	}
 unlock:
-	unlock_task_sighand(task, &flags);
+	spin_unlock_irqrestore(&sighand->siglock, flags);
 	return err;
 }
 

@@ -4,17 +4,17 @@
  * namespaces to the node's, in its own context, as setns(2) would.
  *
  * Preparing does every check and every allocation, and changes nothing
- * a user can see (but what the install operations of setns(2) change:
- * entering an IPC namespace detaches the thread's SysV semaphore undo
- * list, whose semaphores it could not reach any more): it copies the thread's namespaces into a work proxy of
- * the node, installs each namespace that differs with the namespace
- * type's own install operation (setns(2)'s checks, with the credentials
- * of the file's opener as current's), and, if the mount namespace
- * changes, moves root and cwd in a private copy of the thread's
- * fs_struct, as setns(2) does when it enters several namespaces at once;
- * as with setns(2), a thread whose fs_struct is shared (CLONE_FS, as
- * the threads of a pthread process share theirs) cannot change mount
- * namespace: the mount namespace's install operation refuses it.
+ * a user can see (but what setns(2)'s install operations change: entering
+ * an IPC namespace detaches the thread's SysV semaphore undo list, whose
+ * semaphores it could not reach any more). It copies the thread's
+ * namespaces into a work proxy of the node, installs each namespace that
+ * differs with the namespace type's own install operation (setns(2)'s
+ * checks, with the credentials of the file's opener as current's) and,
+ * if the mount namespace changes, moves root and cwd in a private copy of
+ * the thread's fs_struct, as setns(2) does when it enters several
+ * namespaces at once. As with setns(2), a thread whose fs_struct is
+ * shared (CLONE_FS, as the threads of a pthread process share theirs)
+ * cannot change mount namespace: the install operation refuses it.
  * Committing cannot fail: it installs root and cwd, switches the vDSO
  * of a task that enters a time namespace, and exchanges the work proxy
  * for the shared one.

@@ -107,7 +107,7 @@ static bool thread_in(const char *node, const char *path, pid_t pid,
 	if (read_at(file, "taskset", buf, sizeof(buf)) < 0 ||
 	    strcmp(buf, path))
 		return false;
-	for (i = 0; i < sizeof(facets) / sizeof(facets[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(facets); i++)
 		if (thread_ns(pid, tid, facets[i]) != node_ns_ino(node, facets[i]))
 			return false;
 	return true;
@@ -436,7 +436,7 @@ TEST_F(attach, bad_ids_are_refused)
 	unsigned int i;
 
 	ASSERT_GE(read_at(self->web, "taskset.procs", before, sizeof(before)), 0);
-	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(garbage); i++) {
 		EXPECT_EQ(write_str(self->web, "taskset.procs", garbage[i]),
 			  -EINVAL) TH_LOG("\"%s\"", garbage[i]);
 		EXPECT_EQ(write_str(self->web, "taskset.threads", garbage[i]),
@@ -748,12 +748,12 @@ static void *write_loop(void *arg)
 TEST_F(attach, concurrent_writers_both_return_and_one_wins)
 {
 	pid_t pid = sleeper(self, 2);
-	struct writer a = { .node = self->web }, b = { .node = self->db };
+	struct writer a = { .node = self->web, .pid = pid };
+	struct writer b = { .node = self->db, .pid = pid };
 	pthread_t ta, tb;
 	bool in_web, in_db;
 
 	ASSERT_GT(pid, 0);
-	a.pid = b.pid = pid;
 	ASSERT_EQ(pthread_create(&ta, NULL, write_loop, &a), 0);
 	ASSERT_EQ(pthread_create(&tb, NULL, write_loop, &b), 0);
 	pthread_join(ta, NULL);
