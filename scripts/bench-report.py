@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Report the benchmark runs of scripts/bench.sh.
 
-usage: scripts/bench-report.py bench-{vanilla,patched}-tagN.tap...
+usage: scripts/bench-report.py bench-{vanilla,patched,wall}-tagN.tap...
 
 Per kernel and boot (tag), the median over rounds of each operation;
 per kernel, the mean of those medians over the tags; the ratio
@@ -10,6 +10,11 @@ patched/unpatched; and the noise floor, the largest tag-to-tag spread
 nanoseconds, which under QEMU's deterministic mode are executed
 instructions on one CPU (no cache effects, no SMP contention, no time
 spent waiting).
+
+Wall-time boots (bench-wall-tagN.tap, ordinary TCG, the patched kernel)
+time the moves of tasks into a node and into a cgroup by the clock: the
+report ends with the minimum and the median over every round of every
+boot, per operation.
 """
 
 import collections
@@ -23,15 +28,28 @@ SAME_KERNEL = [
     ("node_mkdir_rmdir", "node_mkdir_rmdir", "cgroup", "cgroup_mkdir_rmdir"),
     ("node_facets_uts_ipc_net", "node_facets_uts_ipc_net", "unshare",
      "fork_unshare_uts_ipc_net"),
-]
+] + [(move + nodes, "node_" + move + nodes, "cgroup",
+      "cgroup_" + move + nodes)
+     for nodes in ("", "_10000_nodes")
+     for move in ("attach_self", "attach_other")]
+
+# Operations that must not grow with the number of nodes, on the patched
+# kernel: (line name, with 1 node, with 10,000 nodes).
+SCALING = [(move + "_scaling", "node_" + move, "node_" + move + "_10000_nodes")
+           for move in ("attach_self", "attach_other")]
+
+# The wall-time comparisons: (line name, taskset operation, cgroup's).
+WALL = [(move, "node_" + move, "cgroup_" + move)
+        for move in ("attach_self", "attach_other")]
 
 LINE = re.compile(r"^bench: (\S+) round=\d+ ns=([\d.]+)")
-NAME = re.compile(r"bench-(vanilla|patched)-tag(\d+)\.tap$")
+NAME = re.compile(r"bench-(vanilla|patched|wall)-tag(\d+)\.tap$")
 
 
 def main():
     runs = collections.defaultdict(lambda: collections.defaultdict(dict))
     order, mem = [], collections.defaultdict(list)
+    wall = collections.defaultdict(list)
     for path in sys.argv[1:]:
         m = NAME.search(path)
         if not m:
@@ -42,7 +60,9 @@ def main():
             for line in f:
                 line = line.strip()
                 r = LINE.match(line)
-                if r:
+                if r and kernel == "wall":
+                    wall[r.group(1)].append(float(r.group(2)))
+                elif r:
                     rounds[r.group(1)].append(float(r.group(2)))
                     if r.group(1) not in order:
                         order.append(r.group(1))
@@ -84,6 +104,41 @@ def main():
         o = statistics.mean(patched[other].values())
         lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
                      (name, label, o, t, t / o))
+    for name, few, many in SCALING:
+        if not patched.get(few) or not patched.get(many):
+            continue
+        a = statistics.mean(patched[few].values())
+        b = statistics.mean(patched[many].values())
+        lines.append("bench: %s nodes_1=%.1f nodes_10000=%.1f ratio=%.4f" %
+                     (name, a, b, b / a))
+    print("\n".join(lines))
+    report_wall(wall)
+
+
+def report_wall(wall):
+    """Minimum and median wall time per move, over all rounds and boots."""
+    if not wall:
+        return
+    print()
+    print("Wall time (ordinary TCG, patched kernel), ns per operation over")
+    print("%d rounds in all:" % max(len(v) for v in wall.values()))
+    print("%-14s %12s %12s %12s %12s %8s" %
+          ("operation", "cgroup min", "cgroup med", "taskset min",
+           "taskset med", "med ratio"))
+    lines = []
+    for name, ours, cgroup in WALL:
+        if not wall.get(ours) or not wall.get(cgroup):
+            continue
+        t, c = wall[ours], wall[cgroup]
+        ratio = statistics.median(t) / statistics.median(c)
+        print("%-14s %12.0f %12.0f %12.0f %12.0f %8.3f" %
+              (name, min(c), statistics.median(c), min(t),
+               statistics.median(t), ratio))
+        lines.append("wall: %s cgroup_min=%.0f cgroup_median=%.0f "
+                     "taskset_min=%.0f taskset_median=%.0f ratio=%.3f" %
+                     (name, min(c), statistics.median(c), min(t),
+                      statistics.median(t), ratio))
+    print()
     print("\n".join(lines))
 
 

@@ -45,6 +45,22 @@ echo "web/uts.hostname: $(cat web/uts.hostname); the host's: $(hostname)"
 uts=$(awk '$1 == "uts" { print $2 }' web/taskset.ns)
 step "grep $uts taskset.namespaces: listed although no task uses it (nodes 1, tasks 0)"
 grep " $uts " taskset.namespaces
+step 'sh -c "echo \$\$ > web/taskset.procs; ...": a shell enters web, inside when write(2) returns'
+sh -c 'echo $$ >web/taskset.procs
+	echo "hostname: $(hostname)"
+	echo "uts: $(readlink /proc/self/ns/uts)"
+	echo "/proc/self/taskset: $(cat /proc/self/taskset)"'
+echo "web's uts inode: $uts; the host's name is still $(hostname)"
+step "sleep 1000 &; echo \$! > web/taskset.procs: a sleeping process, moved from outside"
+sleep 1000 &
+pid=$!
+echo $pid >web/taskset.procs
+echo "sleep $pid: node $(cat /proc/$pid/taskset), $(readlink /proc/$pid/ns/uts)"
+echo "web/taskset.procs: $(cat web/taskset.procs)"
+rmdir web 2>/dev/null || echo "rmdir web: EBUSY while it has a member, as expected"
+kill $pid
+wait $pid 2>/dev/null
+echo "after its exit, web/taskset.procs is empty: [$(cat web/taskset.procs)]"
 step "mkdir web/a web/a/b: nested nodes; b inherits web's namespaces"
 mkdir web/a web/a/b && cat web/a/b/taskset.ns
 step "cat /proc/self/taskset: a process's node, like /proc/PID/cgroup"

@@ -6,7 +6,10 @@
  * is one executed instruction, so these are instruction counts on one
  * CPU, not wall time.
  *
- * usage: taskset_bench [ITERATIONS [ROUNDS]]
+ * usage: taskset_bench [ITERATIONS [ROUNDS [attach]]]
+ *
+ * With "attach", only the moves of tasks into a node and into a cgroup
+ * run (for wall-time runs, scripts/bench.sh).
  *
  * Prints, per operation and round, "bench: NAME round=R ns=X" (X per
  * operation), then "mem: ..." lines about proxy sharing. The operations
@@ -14,7 +17,8 @@
  * NODES_ALIVE nodes (names ending in "_1000_nodes"; on an unpatched
  * kernel, the same runs again). On a kernel with tasksetfs, node
  * operations are compared with their cgroup and unshare equivalents on
- * the same kernel.
+ * the same kernel, and the moves of tasks into a node with their moves
+ * into a cgroup, with 2 nodes and again with NODES_MANY ("_10000_nodes").
  */
 
 #define _GNU_SOURCE
@@ -42,6 +46,7 @@
 #define STAT_FILE TASKSETFS "/taskset.stat"
 #define CGROUPFS "/sys/fs/cgroup"
 #define NODES_ALIVE 1000
+#define NODES_MANY 10000
 
 static long iterations = 2000;
 static int rounds = 5;
@@ -348,16 +353,16 @@ static bool have_tasksetfs(void)
 	return !access(STAT_FILE, F_OK);
 }
 
-/* NODES_ALIVE nodes, a tenth with namespaces of their own. */
-static void make_nodes(void)
+/* Nodes n1, n2, ... until @nr exist in all, a tenth with namespaces. */
+static void make_nodes_upto(long nr)
 {
 	char path[64];
-	int i;
+	long i;
 
 	if (!have_tasksetfs())
 		return;
-	for (i = 0; i < NODES_ALIVE; i++) {
-		snprintf(path, sizeof(path), TASKSETFS "/n%d", i);
+	for (i = stat_value("nodes"); i < nr; i++) {
+		snprintf(path, sizeof(path), TASKSETFS "/n%ld", i);
 		if (mkdir(path, 0755))
 			die("mkdir node");
 		if (i % 10 == 0) {
@@ -366,6 +371,15 @@ static void make_nodes(void)
 		}
 	}
 	printf("# %ld nodes exist\n", stat_value("nodes"));
+}
+
+static void mount_cgroup2(void)
+{
+	static bool mounted;
+
+	if (!mounted && mount("none", CGROUPFS, "cgroup2", 0, NULL))
+		die("mount cgroup2");
+	mounted = true;
 }
 
 /*
@@ -378,8 +392,7 @@ static void compare_node_ops(void)
 {
 	if (!have_tasksetfs())
 		return;
-	if (mount("none", CGROUPFS, "cgroup2", 0, NULL))
-		die("mount cgroup2");
+	mount_cgroup2();
 	run("node_mkdir_rmdir", op_node_mkdir_rmdir);
 	run("cgroup_mkdir_rmdir", op_cgroup_mkdir_rmdir);
 	if (mkdir(TASKSETFS "/bench", 0755))
@@ -390,6 +403,88 @@ static void compare_node_ops(void)
 		die("rmdir");
 	run_n("fork_unshare_uts_ipc_net", op_fork_unshare_uts_ipc_net,
 	      iterations / 10 ?: 1, true);
+}
+
+/*
+ * Moving a task: into a node whose uts, ipc and net namespaces are its
+ * own, and back to the root; into a cgroup, and back to the root cgroup.
+ * Each operation is two moves, written through files opened once.
+ */
+static int node_procs = -1, root_procs = -1;
+static int cgroup_procs = -1, cgroup_root_procs = -1;
+static char self_id[16], other_id[16];
+static pid_t other;
+
+static void write_fd(int fd, const char *s)
+{
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		die("move");
+}
+
+static void op_node_attach_self(long i)
+{
+	write_fd(node_procs, self_id);
+	write_fd(root_procs, self_id);
+}
+
+static void op_cgroup_attach_self(long i)
+{
+	write_fd(cgroup_procs, self_id);
+	write_fd(cgroup_root_procs, self_id);
+}
+
+static void op_node_attach_other(long i)
+{
+	write_fd(node_procs, other_id);
+	write_fd(root_procs, other_id);
+}
+
+static void op_cgroup_attach_other(long i)
+{
+	write_fd(cgroup_procs, other_id);
+	write_fd(cgroup_root_procs, other_id);
+}
+
+static int open_or_die(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(path);
+	return fd;
+}
+
+/* The node and the cgroup entered, and a sleeping process to move. */
+static void setup_attach(void)
+{
+	mount_cgroup2();
+	if (mkdir(TASKSETFS "/enter", 0755) || mkdir(CGROUPFS "/enter", 0755))
+		die("mkdir enter");
+	write_file(TASKSETFS "/enter/taskset.facets", "+uts +ipc +net");
+	node_procs = open_or_die(TASKSETFS "/enter/taskset.procs");
+	root_procs = open_or_die(TASKSETFS "/taskset.procs");
+	cgroup_procs = open_or_die(CGROUPFS "/enter/cgroup.procs");
+	cgroup_root_procs = open_or_die(CGROUPFS "/cgroup.procs");
+	snprintf(self_id, sizeof(self_id), "%d\n", getpid());
+	other = fork();
+	if (other < 0)
+		die("fork");
+	if (other == 0)
+		for (;;)
+			pause();
+	snprintf(other_id, sizeof(other_id), "%d\n", other);
+}
+
+static void compare_attach(void)
+{
+	if (!have_tasksetfs())
+		return;
+	if (node_procs < 0)
+		setup_attach();
+	run("node_attach_self", op_node_attach_self);
+	run("cgroup_attach_self", op_cgroup_attach_self);
+	run("node_attach_other", op_node_attach_other);
+	run("cgroup_attach_other", op_cgroup_attach_other);
 }
 
 /* The paths the proxy took over. */
@@ -488,9 +583,15 @@ int main(int argc, char **argv)
 		iterations = atol(argv[1]);
 	if (argc > 2)
 		rounds = atoi(argv[2]);
-	if (iterations <= 0 || rounds <= 0) {
-		fprintf(stderr, "usage: %s [ITERATIONS [ROUNDS]]\n", argv[0]);
+	if (iterations <= 0 || rounds <= 0 ||
+	    (argc > 3 && strcmp(argv[3], "attach"))) {
+		fprintf(stderr, "usage: %s [ITERATIONS [ROUNDS [attach]]]\n",
+			argv[0]);
 		return 2;
+	}
+	if (argc > 3) {
+		compare_attach();
+		return 0;
 	}
 	setup_targets();
 	run_paths();
@@ -499,10 +600,16 @@ int main(int argc, char **argv)
 	run("setns_pidfd_shared", op_setns_pidfd);
 	kill_holders();
 	mem_report();
+	compare_attach();
 	/* Nothing may grow with the number of nodes. */
-	make_nodes();
+	make_nodes_upto(NODES_ALIVE);
 	phase = "_1000_nodes";
 	run_paths();
+	if (have_tasksetfs()) {
+		make_nodes_upto(NODES_MANY);
+		phase = "_10000_nodes";
+		compare_attach();
+	}
 	phase = "";
 	/* The miss path again, with 10,000 more proxies alive. */
 	setup_many_proxies();
@@ -512,5 +619,9 @@ int main(int argc, char **argv)
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
 	reap(targets[1]);
+	if (other > 0) {
+		kill(other, SIGKILL);
+		reap(other);
+	}
 	return 0;
 }
