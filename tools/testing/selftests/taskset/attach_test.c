@@ -426,6 +426,88 @@ TEST_F(attach, process_sharing_fs_with_another_cannot_change_mnt)
 	EXPECT_EQ(thread_ns(pid, pid, "mnt"), mnt);
 }
 
+/* A single-threaded process enters a time namespace as with setns(2). */
+TEST_F(attach, single_threaded_process_enters_time_namespace)
+{
+	pid_t pid = sleeper(self, 0);
+	unsigned long time_ns;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(write_str(self->plain, "taskset.facets", "+time"), 0);
+	time_ns = node_ns_ino(self->plain, "time");
+	ASSERT_NE(thread_ns(pid, pid, "time"), time_ns);
+	ASSERT_EQ(move(self->plain, pid), 0);
+	EXPECT_EQ(thread_ns(pid, pid, "time"), time_ns);
+	EXPECT_EQ(thread_ns(pid, pid, "time_for_children"), time_ns);
+}
+
+/*
+ * setns(2) refuses a time namespace to a multithreaded process; a move
+ * gives it to its children only, its threads keep their clocks.
+ */
+TEST_F(attach, multithreaded_process_gets_time_namespace_for_children)
+{
+	pid_t pid = sleeper(self, 2), tids[4];
+	unsigned long time_ns, old;
+	int i, n;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(write_str(self->plain, "taskset.facets", "+time"), 0);
+	time_ns = node_ns_ino(self->plain, "time");
+	old = thread_ns(pid, pid, "time");
+	n = thread_ids(pid, tids, 4);
+	ASSERT_EQ(n, 3);
+	ASSERT_EQ(move(self->plain, pid), 0);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(thread_ns(pid, tids[i], "time"), old);
+		EXPECT_EQ(thread_ns(pid, tids[i], "time_for_children"),
+			  time_ns);
+	}
+}
+
+/* The first process forked into a node's prepared pid namespace is init. */
+TEST_F(attach, first_child_after_entering_a_pid_node_is_its_init)
+{
+	int go[2], report[2], status;
+	long kid[2] = { 0, 0 };
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(write_str(self->plain, "taskset.facets", "+pid"), 0);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(report), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pid_t init;
+
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		init = fork();
+		if (!init) {
+			struct stat st;
+			long me[2] = { getpid(), 0 };
+
+			if (!stat("/proc/self/ns/pid", &st))
+				me[1] = st.st_ino;
+			write(report[1], me, sizeof(me));
+			_exit(0);
+		}
+		waitpid(init, NULL, 0);
+		_exit(0);
+	}
+	ASSERT_EQ(move(self->plain, pid), 0);
+	EXPECT_TRUE(in(self->plain, "/plain\n", pid));
+	/* Its own pid namespace does not change. */
+	EXPECT_NE(thread_ns(pid, pid, "pid"), node_ns_ino(self->plain, "pid"));
+	ASSERT_EQ(write(go[1], "g", 1), 1);
+	ASSERT_EQ(read(report[0], kid, sizeof(kid)), sizeof(kid));
+	EXPECT_EQ(kid[0], 1);
+	EXPECT_EQ(kid[1], node_ns_ino(self->plain, "pid"));
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
 TEST_F(attach, bad_ids_are_refused)
 {
 	static const char * const garbage[] = {
