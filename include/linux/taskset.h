@@ -79,6 +79,8 @@ enum taskset_on_empty {
  *	created.
  * @clone_flag: for a namespace facet, its CLONE_NEW* flag; 0 otherwise.
  * @ns_of: for a namespace facet, its namespace in @nsp; NULL otherwise.
+ * @ns_field: for a namespace facet, the offset of its namespace pointer
+ *	in struct nsproxy: comparing two states costs a load each.
  * @ucount: for a namespace facet, the ucount type its instances are
  *	charged to, which counts them.
  * @uncharged: for a namespace facet, how many of its instances exist
@@ -105,6 +107,7 @@ struct taskset_facet {
 	enum taskset_on_empty empty_default;
 	unsigned long clone_flag;
 	struct ns_common *(*ns_of)(const struct nsproxy *nsp);
+	size_t ns_field;
 	enum ucount_type ucount;
 	unsigned int uncharged;
 	void (*ns_exchange)(struct nsproxy *a, struct nsproxy *b);
@@ -181,6 +184,23 @@ static_assert(TASKSET_NR_FACETS <= BITS_PER_LONG);
 static inline bool taskset_facet_is_ns(const struct taskset_facet *facet)
 {
 	return facet->ns_of;
+}
+
+/**
+ * taskset_ns_differs() - do two nsproxies hold different states of a
+ *	namespace facet
+ * @facet: a namespace facet
+ * @a: an nsproxy
+ * @b: another
+ *
+ * Return: true if @facet's namespace differs between @a and @b.
+ */
+static inline bool taskset_ns_differs(const struct taskset_facet *facet,
+				      const struct nsproxy *a,
+				      const struct nsproxy *b)
+{
+	return *(void * const *)((const char *)a + facet->ns_field) !=
+	       *(void * const *)((const char *)b + facet->ns_field);
 }
 
 /* The file exists on the root node only. */

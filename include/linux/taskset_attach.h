@@ -47,15 +47,27 @@ struct taskset_move;
  * @work: the task_work queued on the thread.
  * @move: the move it belongs to, referenced.
  * @task: the thread, referenced.
- * @nsset: the prepared namespaces (a work proxy) and, if the mount
- *	namespace changes, the new root and cwd in a private fs_struct,
- *	as setns(2) prepares them; the thread's own, until it commits.
+ * @nsset: setns(2)'s view of the switch: its nsproxy is @states once the
+ *	switch is being prepared (NULL before and after), its fs the new
+ *	root and cwd in a private fs_struct if the mount namespace changes.
+ * @states: the namespaces to switch to, as the install operations leave
+ *	them: a reference on each one that differs from @from's.
+ * @from: the thread's proxy when it prepared; its own until it switches.
+ * @to: the proxy to switch to, referenced: a shared one found in the
+ *	hash, or a work proxy (@to_work) that commit publishes.
+ * @to_work: @to is a work proxy.
+ *
+ * Only the thread itself uses @nsset, @states, @from and @to.
  */
 struct taskset_switch {
 	struct callback_head work;
 	struct taskset_move *move;
 	struct task_struct *task;
 	struct nsset nsset;
+	struct nsproxy states;
+	struct nsproxy *from;
+	struct nsproxy *to;
+	bool to_work;
 };
 
 #ifdef CONFIG_TASKSET

@@ -120,6 +120,9 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from);
 void taskset_proxy_free(struct nsproxy *work);
 void taskset_proxy_discard(struct nsproxy *work);
 struct nsproxy *taskset_proxy_share(struct nsproxy *work);
+struct nsproxy *taskset_proxy_publish(struct nsproxy *work);
+struct nsproxy *taskset_proxy_find(const struct nsproxy *ns,
+				   struct taskset *node);
 void taskset_proxy_release(struct nsproxy *nsp);
 void taskset_get_namespaces(struct nsproxy *nsp);
 void taskset_put_namespaces(struct nsproxy *nsp);

@@ -46,6 +46,8 @@ enum move_decision {
  * @node: the node entered: referenced, and counted in its @nr_entering.
  * @cred: the opener's credentials, referenced.
  * @threadgroup: the whole process moves (taskset.procs).
+ * @on_stack: a move of the writer alone, on its stack (see
+ *	prepare_move()).
  * @ref: the writer's reference, and one per switch queued.
  * @unprepared: switches that have not reported their preparation yet.
  * @unfinished: switches not over yet.
@@ -53,8 +55,9 @@ enum move_decision {
  * @error: the errno of the first preparation that failed, or 0.
  * @decision: enum move_decision: set once, by the last switch to report
  *	its preparation, or to MOVE_ABORT by a writer that is killed.
- * @wq: where the threads wait for the decision and the writer for the
- *	end.
+ * @decided_wq: where the threads wait for the decision.
+ * @done_wq: where the writer waits for the end: apart, so that a
+ *	decision does not wake, and let run, a writer with more to wait for.
  * @max: room in @sw.
  * @nr: switches in @sw.
  * @sw: one per moving thread.
@@ -63,13 +66,15 @@ struct taskset_move {
 	struct taskset *node;
 	const struct cred *cred;
 	bool threadgroup;
+	bool on_stack;
 	refcount_t ref;
 	atomic_t unprepared;
 	atomic_t unfinished;
 	atomic_t moved;
 	int error;
 	int decision;
-	wait_queue_head_t wq;
+	wait_queue_head_t decided_wq;
+	wait_queue_head_t done_wq;
 	unsigned int max;
 	unsigned int nr;
 	struct taskset_switch sw[] __counted_by(max);
@@ -78,6 +83,22 @@ struct taskset_move {
 /* Writers waiting for another move's switches on their target to end. */
 static DECLARE_WAIT_QUEUE_HEAD(switch_done_wq);
 
+static int move_init(struct taskset_move *move, struct taskset *node,
+		     const struct cred *cred, bool threadgroup)
+{
+	int err = taskset_node_enter(node);
+
+	if (err)
+		return err;
+	move->node = taskset_get(node);
+	move->cred = get_cred(cred);
+	move->threadgroup = threadgroup;
+	refcount_set(&move->ref, 1);
+	init_waitqueue_head(&move->decided_wq);
+	init_waitqueue_head(&move->done_wq);
+	return 0;
+}
+
 static struct taskset_move *move_alloc(struct taskset *node,
 				       const struct cred *cred,
 				       bool threadgroup, unsigned int max)
@@ -85,20 +106,17 @@ static struct taskset_move *move_alloc(struct taskset *node,
 	struct taskset_move *move;
 	int err;
 
-	move = kvzalloc(struct_size(move, sw, max), GFP_KERNEL);
+	/* Each switch is set up when its thread is marked. */
+	move = kvmalloc(struct_size(move, sw, max), GFP_KERNEL);
 	if (!move)
 		return ERR_PTR(-ENOMEM);
-	err = taskset_node_enter(node);
+	memset(move, 0, offsetof(struct taskset_move, sw));
+	move->max = max;
+	err = move_init(move, node, cred, threadgroup);
 	if (err) {
 		kvfree(move);
 		return ERR_PTR(err);
 	}
-	move->max = max;
-	move->node = taskset_get(node);
-	move->cred = get_cred(cred);
-	move->threadgroup = threadgroup;
-	refcount_set(&move->ref, 1);
-	init_waitqueue_head(&move->wq);
 	return move;
 }
 
@@ -114,14 +132,22 @@ static void move_put(struct taskset_move *move)
 	taskset_node_entered(move->node);
 	taskset_put(move->node);
 	put_cred(move->cred);
-	kvfree(move);
+	if (!move->on_stack)
+		kvfree(move);
+}
+
+/* Wake whoever waits on @wq, if anyone does. */
+static void move_wake(wait_queue_head_t *wq)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_all(wq);
 }
 
 static void move_decide(struct taskset_move *move, int decision)
 {
 	if (cmpxchg(&move->decision, MOVE_UNDECIDED, decision) ==
 	    MOVE_UNDECIDED)
-		wake_up_all(&move->wq);
+		move_wake(&move->decided_wq);
 }
 
 /* A switch reports its preparation; the last one decides for all. */
@@ -140,10 +166,9 @@ static void switch_finished(struct taskset_switch *sw)
 
 	/* Its forks go on from here, in the node it is now in. */
 	WRITE_ONCE(sw->task->taskset_switch, NULL);
-	if (wq_has_sleeper(&switch_done_wq))
-		wake_up_all(&switch_done_wq);
+	move_wake(&switch_done_wq);
 	if (atomic_dec_and_test(&move->unfinished))
-		wake_up_all(&move->wq);
+		move_wake(&move->done_wq);
 	move_put(move);
 }
 
@@ -167,7 +192,7 @@ static void switch_run(struct taskset_switch *sw)
 	switch_prepared(move, err);
 	/* Prepared: nsset.nsproxy is set. */
 	if (sw->nsset.nsproxy &&
-	    !wait_event_killable(move->wq, move_decided(move)) &&
+	    !wait_event_killable(move->decided_wq, move_decided(move)) &&
 	    READ_ONCE(move->decision) == MOVE_COMMIT) {
 		taskset_switch_commit(sw);
 		atomic_inc(&move->moved);
@@ -198,10 +223,15 @@ static int check_target(struct task_struct *task)
  */
 static int may_move(struct task_struct *task, const struct cred *cred)
 {
-	const struct cred *saved = override_creds(cred);
-	bool allowed = ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS);
+	const struct cred *saved = NULL;
+	bool allowed;
 
-	revert_creds(saved);
+	/* ptrace_may_access() checks current's credentials. */
+	if (cred != current_cred())
+		saved = override_creds(cred);
+	allowed = ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS);
+	if (saved)
+		revert_creds(saved);
 	return allowed ? 0 : -EPERM;
 }
 
@@ -291,6 +321,10 @@ static int mark_threads(struct taskset_move *move, struct task_struct *task)
 
 		get_task_struct(sw->task);
 		sw->move = move;
+		sw->nsset.nsproxy = NULL;
+		sw->nsset.fs = NULL;
+		sw->to = NULL;
+		sw->to_work = false;
 		refcount_inc(&move->ref);
 		init_task_work(&sw->work, switch_work);
 		WRITE_ONCE(sw->task->taskset_switch, sw);
@@ -338,22 +372,37 @@ static int wait_other_move(struct task_struct *task, bool threadgroup)
 	return 0;
 }
 
-/* Allocate a move for @task's threads and mark them, retrying as needed. */
+/*
+ * Make a move for @task's threads and mark them, retrying as needed. A
+ * move of the writer alone (a thread, or a single-threaded process)
+ * completes within the write and nothing else references it: it is
+ * made in @onstack, if given, rather than allocated.
+ */
 static struct taskset_move *prepare_move(struct taskset *node,
 					 struct task_struct *task,
 					 bool threadgroup,
-					 const struct cred *cred)
+					 const struct cred *cred,
+					 struct taskset_move *onstack)
 {
 	struct taskset_move *move;
 	unsigned int max = 1;
 	int err;
 
 	for (;;) {
-		if (threadgroup)
-			max = get_nr_threads(task) + MOVE_SLACK;
-		move = move_alloc(node, cred, threadgroup, max);
-		if (IS_ERR(move))
-			return move;
+		if (onstack && (!threadgroup || get_nr_threads(task) == 1)) {
+			move = onstack;
+			onstack = NULL;
+			move->on_stack = true;
+			err = move_init(move, node, cred, threadgroup);
+			if (err)
+				return ERR_PTR(err);
+		} else {
+			if (threadgroup)
+				max = get_nr_threads(task) + MOVE_SLACK;
+			move = move_alloc(node, cred, threadgroup, max);
+			if (IS_ERR(move))
+				return move;
+		}
 		err = mark_threads(move, task);
 		if (!err)
 			return move;
@@ -390,6 +439,7 @@ static struct taskset_move *prepare_move(struct taskset *node,
 int taskset_attach(struct taskset *node, struct task_struct *task,
 		   bool threadgroup, const struct cred *cred)
 {
+	DEFINE_FLEX(struct taskset_move, onstack, sw, max, 1);
 	struct taskset_switch *self;
 	struct taskset_move *move;
 	int err;
@@ -402,14 +452,16 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 	/* Moved by someone else first: switch, then write again. */
 	if (taskset_switch_pending(current))
 		return -ERESTARTNOINTR;
-	move = prepare_move(node, task, threadgroup, cred);
+	move = prepare_move(node, task, threadgroup, cred,
+			    task == current ? onstack : NULL);
 	if (IS_ERR(move))
 		return PTR_ERR(move);
 
 	self = queue_switches(move);
 	if (self)
 		switch_run(self);
-	if (wait_event_killable(move->wq, !atomic_read(&move->unfinished))) {
+	if (wait_event_killable(move->done_wq,
+				!atomic_read(&move->unfinished))) {
 		move_decide(move, MOVE_ABORT);
 		err = -EINTR;
 	} else {

@@ -29,7 +29,10 @@
  * A moving task enters a namespace as setns(2) would have it enter:
  * through the namespace type's install operation, called in the task's
  * context with the opener's credentials as current's (kernel/taskset/
- * switch.c), on the work proxy the switch will commit.
+ * switch.c). The install operation puts the namespace it replaces in
+ * nsset->nsproxy, which holds references only on the namespaces that
+ * differ from the task's: the facet's can_attach takes one on the
+ * namespace it is about to replace, and gives it back if it fails.
  */
 static int ns_install(struct nsset *nsset, struct ns_common *ns)
 {
@@ -54,12 +57,20 @@ static int ns_install(struct nsset *nsset, struct ns_common *ns)
 	static int _name ## _can_attach(struct nsset *nsset,		\
 					const struct nsproxy *to)	\
 	{								\
-		return _install(nsset, _name ## _ns_of(to));		\
+		struct ns_common *old = _name ## _ns_of(nsset->nsproxy); \
+		int err;						\
+									\
+		refcount_inc(&old->count);				\
+		err = _install(nsset, _name ## _ns_of(to));		\
+		if (err)						\
+			old->ops->put(old);				\
+		return err;						\
 	}								\
 	DEFINE_TASKSET_FACET(_name, TASKSET_ENTER_SELF,			\
 			     TASKSET_CREATE_MKDIR | TASKSET_CREATE_CLONE, \
 			     TASKSET_EMPTY_DELETE, _clone_flag,		\
 			     .ns_of = _name ## _ns_of,			\
+			     .ns_field = offsetof(struct nsproxy, _field), \
 			     .ns_exchange = _name ## _ns_exchange,	\
 			     .can_attach = _name ## _can_attach,	\
 			     .ucount = _ucount,				\
@@ -127,9 +138,18 @@ static int time_install(struct nsset *nsset, struct ns_common *ns)
 	struct time_namespace *time_ns =
 		container_of(ns, struct time_namespace, ns);
 	struct nsproxy *nsp = nsset->nsproxy;
+	int err;
 
-	if (current_is_single_threaded())
-		return ns_install(nsset, ns);
+	if (current_is_single_threaded()) {
+		/* The install operation replaces the active one too. */
+		if (nsp->time_ns == time_ns)
+			return ns_install(nsset, ns);
+		get_time_ns(nsp->time_ns);
+		err = ns_install(nsset, ns);
+		if (err)
+			put_time_ns(nsp->time_ns);
+		return err;
+	}
 	if (!ns_capable(time_ns->user_ns, CAP_SYS_ADMIN) ||
 	    !ns_capable(nsset->cred->user_ns, CAP_SYS_ADMIN))
 		return -EPERM;

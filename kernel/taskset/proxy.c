@@ -346,6 +346,27 @@ unlock:
 	return proxy;
 }
 
+/* Publish @proxy, or take the live proxy with its key: see below. */
+static struct nsproxy *share_proxy(struct taskset_proxy *proxy, bool lookup)
+{
+	unsigned int bucket = proxy_set_key_fold(proxy);
+	struct taskset_proxy *found = NULL;
+
+	might_sleep();
+	if (lookup)
+		found = lookup_proxy(proxy, bucket);
+	if (!found)
+		found = hash_proxy(proxy, bucket);
+	if (found) {
+		this_cpu_inc(proxy_stats.hits);
+		taskset_proxy_discard(&proxy->ns);
+		return &found->ns;
+	}
+	this_cpu_inc(proxy_stats.misses);
+	this_cpu_inc(proxy_stats.proxies);
+	return &proxy->ns;
+}
+
 /**
  * taskset_proxy_share() - the shared proxy with a work proxy's states
  * @work: the work proxy's nsproxy, filled; it is consumed
@@ -361,21 +382,48 @@ unlock:
  */
 struct nsproxy *taskset_proxy_share(struct nsproxy *work)
 {
-	struct taskset_proxy *proxy = to_taskset_proxy(work), *found;
-	unsigned int bucket = proxy_set_key_fold(proxy);
+	return share_proxy(to_taskset_proxy(work), true);
+}
 
-	might_sleep();
-	found = lookup_proxy(proxy, bucket);
+/**
+ * taskset_proxy_publish() - taskset_proxy_share() after a missed find
+ * @work: the work proxy's nsproxy, filled; it is consumed
+ *
+ * For a caller whose taskset_proxy_find() of the same states missed: the
+ * proxy is most likely still missing, so the lockless lookup is skipped
+ * and the check under taskset_proxy_lock is the only one.
+ *
+ * Context: may sleep.
+ * Return: a referenced, shared nsproxy.
+ */
+struct nsproxy *taskset_proxy_publish(struct nsproxy *work)
+{
+	return share_proxy(to_taskset_proxy(work), false);
+}
+
+/**
+ * taskset_proxy_find() - the shared proxy with given states, if one exists
+ * @ns: the namespace states; its count is not read
+ * @node: the node
+ *
+ * For a change of states that may reuse a proxy without allocating one:
+ * a hit is final (a proxy's key never changes), a miss is for the caller
+ * to handle with a work proxy.
+ *
+ * Context: any; does not sleep.
+ * Return: the proxy's nsproxy, referenced, or NULL.
+ */
+struct nsproxy *taskset_proxy_find(const struct nsproxy *ns,
+				   struct taskset *node)
+{
+	struct taskset_proxy key = { .ns = *ns, .node = node };
+	struct taskset_proxy *found;
+
+	found = lookup_proxy(&key, proxy_set_key_fold(&key));
 	if (!found)
-		found = hash_proxy(proxy, bucket);
-	if (found) {
-		this_cpu_inc(proxy_stats.hits);
-		taskset_proxy_discard(work);
-		return &found->ns;
-	}
-	this_cpu_inc(proxy_stats.misses);
-	this_cpu_inc(proxy_stats.proxies);
-	return work;
+		return NULL;
+	this_cpu_inc(proxy_stats.hits);
+	return &found->ns;
 }
 
 /**

@@ -6,31 +6,42 @@
  * Preparing does every check and every allocation, and changes nothing
  * a user can see (but what setns(2)'s install operations change: entering
  * an IPC namespace detaches the thread's SysV semaphore undo list, whose
- * semaphores it could not reach any more). It copies the thread's
- * namespaces into a work proxy of the node, installs each namespace that
- * differs with the namespace type's own install operation (setns(2)'s
- * checks, with the credentials of the file's opener as current's) and,
- * if the mount namespace changes, moves root and cwd in a private copy of
- * the thread's fs_struct, as setns(2) does when it enters several
- * namespaces at once. As with setns(2), a thread whose fs_struct is
- * shared (CLONE_FS, as the threads of a pthread process share theirs)
- * cannot change mount namespace: the install operation refuses it.
- * Committing cannot fail: it installs root and cwd, switches the vDSO
- * of a task that enters a time namespace, and exchanges the work proxy
- * for the shared one.
+ * semaphores it could not reach any more). It installs each namespace
+ * that differs in a copy of the thread's states, with the namespace
+ * type's own install operation (setns(2)'s checks, with the credentials
+ * of the file's opener as current's) and, if the mount namespace
+ * changes, moves root and cwd in a private copy of the thread's
+ * fs_struct, as setns(2) does when it enters several namespaces at once;
+ * then it takes the shared proxy with those states from the hash, or
+ * allocates a work proxy if there is none yet. As with setns(2), a
+ * thread whose fs_struct is shared (CLONE_FS, as the threads of a
+ * pthread process share theirs) cannot change mount namespace: the
+ * install operation refuses it.
+ *
+ * Committing cannot fail: it installs root and cwd, switches the vDSO of
+ * a task that enters a time namespace, and switches the thread to the
+ * proxy (publishing the work proxy, or taking the one that was published
+ * meanwhile).
  *
  * See include/linux/taskset_attach.h for the whole move.
  */
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fs_struct.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mnt_namespace.h>
 #include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_ns.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/taskset_attach.h>
 #include <linux/taskset_proxy.h>
 #include <linux/time_namespace.h>
+#include <linux/utsname.h>
+#include <net/net_namespace.h>
 
 /* The namespace facets whose states differ, as CLONE_NEW* flags. */
 static unsigned long changed_ns(const struct nsproxy *from,
@@ -42,7 +53,7 @@ static unsigned long changed_ns(const struct nsproxy *from,
 
 	for_each_taskset_facet(facet, id) {
 		if (taskset_facet_is_ns(facet) &&
-		    facet->ns_of(from) != facet->ns_of(to))
+		    taskset_ns_differs(facet, from, to))
 			flags |= facet->clone_flag;
 	}
 	return flags;
@@ -64,9 +75,99 @@ static int facets_can_attach(struct nsset *nsset, const struct nsproxy *to)
 	return 0;
 }
 
+/* Every namespace field is in put_changed() and fill_work_proxy(). */
+static_assert(sizeof(struct nsproxy) ==
+	      offsetofend(struct nsproxy, cgroup_ns),
+	      "a new nsproxy field must join a switch's references");
+
+static void put_if_changed(struct ns_common *ns, struct ns_common *old)
+{
+	if (ns != old)
+		ns->ops->put(ns);
+}
+
+/*
+ * Put the reference @states holds on each namespace not @from's; @states
+ * is @from's again. The mount namespace's type is private to fs/: its
+ * ns_common is reached with from_mnt_ns().
+ */
+static void put_changed(struct nsproxy *states, const struct nsproxy *from)
+{
+	put_if_changed(&states->uts_ns->ns, &from->uts_ns->ns);
+	put_if_changed(&states->ipc_ns->ns, &from->ipc_ns->ns);
+	put_if_changed(from_mnt_ns(states->mnt_ns), from_mnt_ns(from->mnt_ns));
+	put_if_changed(&states->pid_ns_for_children->ns,
+		       &from->pid_ns_for_children->ns);
+	put_if_changed(&states->net_ns->ns, &from->net_ns->ns);
+	put_if_changed(&states->time_ns->ns, &from->time_ns->ns);
+	put_if_changed(&states->time_ns_for_children->ns,
+		       &from->time_ns_for_children->ns);
+	put_if_changed(&states->cgroup_ns->ns, &from->cgroup_ns->ns);
+	*states = *from;
+}
+
+static void get_if_same(struct ns_common *ns, struct ns_common *old)
+{
+	if (ns == old)
+		refcount_inc(&ns->count);
+}
+
+/*
+ * Move @states into the work proxy @work: @work then holds a reference on
+ * every namespace, and @states none. The fields are copied one by one:
+ * @work's count must stay 0 until it is published.
+ */
+static void fill_work_proxy(struct nsproxy *work, struct nsproxy *states,
+			    const struct nsproxy *from)
+{
+	work->uts_ns = states->uts_ns;
+	work->ipc_ns = states->ipc_ns;
+	work->mnt_ns = states->mnt_ns;
+	work->pid_ns_for_children = states->pid_ns_for_children;
+	work->net_ns = states->net_ns;
+	work->time_ns = states->time_ns;
+	work->time_ns_for_children = states->time_ns_for_children;
+	work->cgroup_ns = states->cgroup_ns;
+	get_if_same(&work->uts_ns->ns, &from->uts_ns->ns);
+	get_if_same(&work->ipc_ns->ns, &from->ipc_ns->ns);
+	get_if_same(from_mnt_ns(work->mnt_ns), from_mnt_ns(from->mnt_ns));
+	get_if_same(&work->pid_ns_for_children->ns,
+		    &from->pid_ns_for_children->ns);
+	get_if_same(&work->net_ns->ns, &from->net_ns->ns);
+	get_if_same(&work->time_ns->ns, &from->time_ns->ns);
+	get_if_same(&work->time_ns_for_children->ns,
+		    &from->time_ns_for_children->ns);
+	get_if_same(&work->cgroup_ns->ns, &from->cgroup_ns->ns);
+	/* Nothing is held by @states any more. */
+	*states = *from;
+}
+
+/*
+ * The proxy with @sw's states and @node: a shared one if the hash has
+ * it, as it has for any state that a task already switched to; else a
+ * work proxy, allocated now so that commit cannot fail.
+ */
+static int find_target(struct taskset_switch *sw, struct taskset *node)
+{
+	struct nsproxy *work;
+
+	sw->to = taskset_proxy_find(&sw->states, node);
+	if (sw->to)
+		return 0;
+	work = taskset_proxy_alloc(sw->from);
+	if (!work)
+		return -ENOMEM;
+	/* Borrowed: the move holds the node until its switches are over. */
+	to_taskset_proxy(work)->node = node;
+	fill_work_proxy(work, &sw->states, sw->from);
+	sw->to = work;
+	sw->to_work = true;
+	return 0;
+}
+
 /**
  * taskset_switch_prepare() - check and prepare current's switch to a node
- * @sw: current's part of the move; its @nsset is zeroed
+ * @sw: current's part of the move, zeroed
  * @node: the node, whose states do not change while the move is counted
  *	in its @nr_entering
  * @cred: the credentials of the file's opener
@@ -80,29 +181,29 @@ int taskset_switch_prepare(struct taskset_switch *sw, struct taskset *node,
 {
 	const struct nsproxy *to = node->nsproxy;
 	struct nsset *nsset = &sw->nsset;
-	const struct cred *saved;
-	struct nsproxy *work;
+	const struct cred *saved = NULL;
 	int err;
 
-	nsset->flags = changed_ns(current->nsproxy, to);
+	sw->from = current->nsproxy;
+	sw->states = *sw->from;
+	nsset->nsproxy = &sw->states;
+	nsset->flags = changed_ns(sw->from, to);
 	nsset->cred = cred;
 	if (nsset->flags & CLONE_NEWNS) {
 		nsset->fs = copy_fs_struct(current->fs);
-		if (!nsset->fs)
+		if (!nsset->fs) {
+			taskset_switch_abort(sw);
 			return -ENOMEM;
+		}
 	}
-	work = taskset_create_namespaces(0, current_user_ns());
-	if (IS_ERR(work)) {
-		taskset_switch_abort(sw);
-		return PTR_ERR(work);
-	}
-	/* Borrowed: the move holds the node until its switches are over. */
-	to_taskset_proxy(work)->node = node;
-	nsset->nsproxy = work;
-
-	saved = override_creds(cred);
+	/* The install operations check current's credentials. */
+	if (cred != current_cred())
+		saved = override_creds(cred);
 	err = facets_can_attach(nsset, to);
-	revert_creds(saved);
+	if (saved)
+		revert_creds(saved);
+	if (!err)
+		err = find_target(sw, node);
 	if (err)
 		taskset_switch_abort(sw);
 	return err;
@@ -117,7 +218,7 @@ int taskset_switch_prepare(struct taskset_switch *sw, struct taskset *node,
 void taskset_switch_commit(struct taskset_switch *sw)
 {
 	struct nsset *nsset = &sw->nsset;
-	struct nsproxy *work = nsset->nsproxy;
+	struct nsproxy *to = sw->to;
 
 	if (nsset->fs) {
 		set_fs_root(current->fs, &nsset->fs->root);
@@ -125,9 +226,14 @@ void taskset_switch_commit(struct taskset_switch *sw)
 		free_fs_struct(nsset->fs);
 		nsset->fs = NULL;
 	}
-	if (work->time_ns != current->nsproxy->time_ns)
-		timens_commit(current, work->time_ns);
-	switch_task_namespaces(current, taskset_proxy_share(work));
+	if (to->time_ns != sw->from->time_ns)
+		timens_commit(current, to->time_ns);
+	/* @to holds what @states does: drop those while @from is alive. */
+	put_changed(&sw->states, sw->from);
+	if (sw->to_work)
+		to = taskset_proxy_publish(to);
+	switch_task_namespaces(current, to);
+	sw->to = NULL;
 	nsset->nsproxy = NULL;
 }
 
@@ -135,7 +241,9 @@ void taskset_switch_commit(struct taskset_switch *sw)
  * taskset_switch_abort() - give up a switch, prepared or in part
  * @sw: current's part of the move
  *
- * Context: may sleep.
+ * A switch that was committed, or never prepared, has nothing to give up.
+ *
+ * Context: current is the moving thread; may sleep.
  */
 void taskset_switch_abort(struct taskset_switch *sw)
 {
@@ -144,7 +252,13 @@ void taskset_switch_abort(struct taskset_switch *sw)
 	if (nsset->fs)
 		free_fs_struct(nsset->fs);
 	nsset->fs = NULL;
-	if (nsset->nsproxy)
-		taskset_proxy_discard(nsset->nsproxy);
+	if (!nsset->nsproxy)
+		return;
+	if (sw->to_work)
+		taskset_proxy_discard(sw->to);
+	else if (sw->to)
+		put_nsproxy(sw->to);
+	sw->to = NULL;
+	put_changed(&sw->states, sw->from);
 	nsset->nsproxy = NULL;
 }
