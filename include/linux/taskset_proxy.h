@@ -21,6 +21,10 @@
  *    never fails. From publication on, its key (node and namespace
  *    pointers) never changes: that is what lets lookups run under RCU
  *    alone.
+ *  - A change of states may first look its states up
+ *    (taskset_proxy_find()) and take the proxy found, which allocates
+ *    nothing; it allocates a work proxy only on a miss, and publishes it
+ *    with taskset_proxy_publish().
  *  - Lookups take no lock: they walk the hash under RCU and take a
  *    reference with refcount_inc_not_zero(), then check the key again,
  *    since proxies are SLAB_TYPESAFE_BY_RCU: the memory may have been

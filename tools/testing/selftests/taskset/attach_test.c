@@ -811,6 +811,50 @@ TEST_F(attach, process_exiting_during_a_move_returns)
 	EXPECT_EQ(count_lines(self->plain, "taskset.procs"), 0);
 }
 
+/* A process blocked in vfork() for @ms: its sleep is not interruptible. */
+static pid_t vforker(struct _test_data_attach *self, int ms)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (!vfork()) {
+			usleep(ms * 1000);
+			_exit(0);
+		}
+		for (;;)
+			pause();
+	}
+	if (pid > 0)
+		self->kids[self->nr_kids++] = pid;
+	return pid;
+}
+
+TEST_F(attach, writer_killed_while_waiting_moves_nothing)
+{
+	pid_t target = vforker(self, 1000), writer;
+	int status;
+
+	ASSERT_GT(target, 0);
+	usleep(100 * 1000);
+	writer = fork();
+	ASSERT_GE(writer, 0);
+	if (!writer)
+		_exit(move(self->web, target) ? 1 : 0);
+	/* The target cannot switch before its vfork child exits. */
+	usleep(300 * 1000);
+	ASSERT_EQ(waitpid(writer, &status, WNOHANG), 0);
+	ASSERT_EQ(kill(writer, SIGKILL), 0);
+	ASSERT_EQ(waitpid(writer, &status, 0), writer);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	/* Once free, the target gives its switch up: it stays outside. */
+	usleep(1200 * 1000);
+	EXPECT_TRUE(in(self->dir, "/\n", target));
+	EXPECT_EQ(count_lines(self->web, "taskset.procs"), 0);
+	/* Nothing is left pending: it can be moved again. */
+	EXPECT_EQ(move(self->web, target), 0);
+	EXPECT_TRUE(in(self->web, "/web\n", target));
+}
+
 struct writer {
 	const char *node;
 	pid_t pid;
