@@ -42,6 +42,10 @@ SCALING = [(move + "_scaling", "node_" + move, "node_" + move + "_10000_nodes")
 WALL = [(move, "node_" + move, "cgroup_" + move)
         for move in ("attach_self", "attach_other")]
 
+# Two pipe round trips between two processes: the four context switches
+# that two moves of a sleeping process cost, and nothing else.
+SWITCHES = "pipe_round_trip_x2"
+
 LINE = re.compile(r"^bench: (\S+) round=\d+ ns=([\d.]+)")
 NAME = re.compile(r"bench-(vanilla|patched|wall)-tag(\d+)\.tap$")
 
@@ -104,6 +108,11 @@ def main():
         o = statistics.mean(patched[other].values())
         lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
                      (name, label, o, t, t / o))
+    if patched.get(SWITCHES) and patched.get("node_attach_other"):
+        c = statistics.mean(patched[SWITCHES].values())
+        t = statistics.mean(patched["node_attach_other"].values())
+        lines.append("bench: attach_other context_switches=%.1f taskset=%.1f "
+                     "ratio=%.4f" % (c, t, t / c))
     for name, few, many in SCALING:
         if not patched.get(few) or not patched.get(many):
             continue
@@ -138,6 +147,12 @@ def report_wall(wall):
                      "taskset_min=%.0f taskset_median=%.0f ratio=%.3f" %
                      (name, min(c), statistics.median(c), min(t),
                       statistics.median(t), ratio))
+    if wall.get(SWITCHES):
+        c = wall[SWITCHES]
+        print("%-14s %12s %12s %12.0f %12.0f   (4 context switches)" %
+              ("pipe x2", "", "", min(c), statistics.median(c)))
+        lines.append("wall: pipe_round_trip_x2 min=%.0f median=%.0f" %
+                     (min(c), statistics.median(c)))
     print()
     print("\n".join(lines))
 

@@ -445,6 +445,39 @@ static void op_cgroup_attach_other(long i)
 	write_fd(cgroup_root_procs, other_id);
 }
 
+/*
+ * The reference for a move of another process: two round trips to a
+ * process that echoes a byte back, the same four context switches that
+ * two moves of a sleeping process cost, and nothing else.
+ */
+static int ping[2], pong[2];
+static pid_t echoer;
+
+static void op_pipe_round_trip_x2(long i)
+{
+	char c = 'p';
+	int n;
+
+	for (n = 0; n < 2; n++)
+		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
+			die("pipe round trip");
+}
+
+static void setup_echoer(void)
+{
+	char c;
+
+	if (pipe(ping) || pipe(pong))
+		die("pipe");
+	echoer = fork();
+	if (echoer < 0)
+		die("fork");
+	if (echoer == 0)
+		while (read(ping[0], &c, 1) == 1)
+			if (write(pong[1], &c, 1) != 1)
+				_exit(1);
+}
+
 static int open_or_die(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -473,6 +506,7 @@ static void setup_attach(void)
 		for (;;)
 			pause();
 	snprintf(other_id, sizeof(other_id), "%d\n", other);
+	setup_echoer();
 }
 
 static void compare_attach(void)
@@ -485,6 +519,17 @@ static void compare_attach(void)
 	run("cgroup_attach_self", op_cgroup_attach_self);
 	run("node_attach_other", op_node_attach_other);
 	run("cgroup_attach_other", op_cgroup_attach_other);
+	run("pipe_round_trip_x2", op_pipe_round_trip_x2);
+}
+
+static void stop_attach(void)
+{
+	if (other <= 0)
+		return;
+	kill(other, SIGKILL);
+	reap(other);
+	kill(echoer, SIGKILL);
+	reap(echoer);
 }
 
 /* The paths the proxy took over. */
@@ -591,6 +636,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 3) {
 		compare_attach();
+		stop_attach();
 		return 0;
 	}
 	setup_targets();
@@ -619,9 +665,6 @@ int main(int argc, char **argv)
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
 	reap(targets[1]);
-	if (other > 0) {
-		kill(other, SIGKILL);
-		reap(other);
-	}
+	stop_attach();
 	return 0;
 }
