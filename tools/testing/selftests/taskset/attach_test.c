@@ -796,7 +796,7 @@ TEST_F(attach, threads_created_during_a_move_are_moved)
 			TH_LOG("thread %d of %d", tids[i], pid);
 }
 
-TEST_F(attach, process_exiting_during_a_move_returns)
+TEST_F_TIMEOUT(attach, process_exiting_during_a_move_returns, 180)
 {
 	int i, moved = 0, gone = 0;
 
@@ -880,7 +880,7 @@ static void *write_loop(void *arg)
 	return NULL;
 }
 
-TEST_F(attach, concurrent_writers_both_return_and_one_wins)
+TEST_F_TIMEOUT(attach, concurrent_writers_both_return_and_one_wins, 180)
 {
 	pid_t pid = sleeper(self, 2);
 	struct writer a = { .node = self->web, .pid = pid };
@@ -919,7 +919,7 @@ static void *move_once(void *arg)
 	return NULL;
 }
 
-TEST_F(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node)
+TEST_F_TIMEOUT(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node, 180)
 {
 	pid_t pid = sleeper(self, 0);
 	char tmp[300];
@@ -954,7 +954,7 @@ TEST_F(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node)
 	TH_LOG("moves won %d, rmdir won %d", wins, losses);
 }
 
-TEST_F(attach, a_thousand_moves_leave_the_counts_as_they_were)
+TEST_F_TIMEOUT(attach, a_thousand_moves_leave_the_counts_as_they_were, 180)
 {
 	long proxies, namespaces;
 	pid_t pid;
