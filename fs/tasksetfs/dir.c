@@ -113,18 +113,6 @@ unlock:
 	return ret;
 }
 
-/* Unlink @ts, if it may go. */
-static int unlink_node(struct taskset *ts)
-{
-	guard(mutex)(&taskset_mutex);
-	if (ts->dead)
-		return -ENOENT;
-	if (taskset_node_busy(ts))
-		return -EBUSY;
-	taskset_node_unlink(ts);
-	return 0;
-}
-
 static int tasksetfs_rmdir(struct kernfs_node *kn)
 {
 	struct taskset *ts = kn->priv;
@@ -139,12 +127,8 @@ static int tasksetfs_rmdir(struct kernfs_node *kn)
 	/* Our active reference would make kernfs_remove() wait forever. */
 	taskset_get(ts);
 	kernfs_break_active_protection(kn);
-	ret = unlink_node(ts);
-	if (!ret)
-		kernfs_remove(kn);
+	ret = taskset_node_remove(ts, false);
 	kernfs_unbreak_active_protection(kn);
-	if (!ret)
-		taskset_put(ts);	/* the hierarchy's */
 	taskset_put(ts);
 	return ret;
 }

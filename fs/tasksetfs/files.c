@@ -11,6 +11,7 @@
 
 #include <linux/kernfs.h>
 #include <linux/stat.h>
+#include <linux/stddef.h>
 #include <linux/taskset.h>
 
 #include "tasksetfs.h"
@@ -33,6 +34,25 @@ static struct taskset_file core_files[] = {
 		.name	= "taskset.facets",
 		.mode	= 0644,
 		.ops	= &tasksetfs_facets_ops,
+	},
+	{
+		.name	= "taskset.on_empty",
+		.mode	= 0644,
+		.flags	= TASKSET_FILE_NOT_ROOT,
+		.ops	= &tasksetfs_on_empty_ops,
+	},
+	{
+		.name	= "taskset.events",
+		.mode	= 0444,
+		.flags	= TASKSET_FILE_NOT_ROOT,
+		.ops	= &tasksetfs_events_ops,
+		.kn_offset = offsetof(struct taskset, events_kn),
+	},
+	{
+		.name	= "taskset.kill",
+		.mode	= 0200,
+		.flags	= TASKSET_FILE_NOT_ROOT,
+		.ops	= &tasksetfs_kill_ops,
 	},
 	{
 		.name	= "taskset.ns",
@@ -64,7 +84,25 @@ static int add_file(struct taskset *ts, struct taskset_file *file,
 		key = &file->lockdep_key;
 	kn = __kernfs_create_file(ts->kn, name, file->mode, GLOBAL_ROOT_UID,
 				  GLOBAL_ROOT_GID, 0, file->ops, ts, NULL, key);
-	return PTR_ERR_OR_ZERO(kn);
+	if (IS_ERR(kn))
+		return PTR_ERR(kn);
+	if (file->kn_offset) {
+		/* Put by the node's release. */
+		kernfs_get(kn);
+		*(struct kernfs_node **)((char *)ts + file->kn_offset) = kn;
+	}
+	return 0;
+}
+
+/* Does @file belong on @ts? */
+static bool file_on_node(const struct taskset_file *file,
+			 const struct taskset *ts)
+{
+	if (file->flags & TASKSET_FILE_ROOT_ONLY)
+		return !ts->parent;
+	if (file->flags & TASKSET_FILE_NOT_ROOT)
+		return ts->parent;
+	return true;
 }
 
 static int add_core_files(struct taskset *ts)
@@ -73,7 +111,7 @@ static int add_core_files(struct taskset *ts)
 	int ret;
 
 	for (file = core_files; file->name; file++) {
-		if ((file->flags & TASKSET_FILE_ROOT_ONLY) && ts->parent)
+		if (!file_on_node(file, ts))
 			continue;
 		ret = add_file(ts, file, file->name);
 		if (ret)

@@ -48,5 +48,8 @@ extern const struct kernfs_ops tasksetfs_facets_ops;
 extern const struct kernfs_ops tasksetfs_ns_ops;
 extern const struct kernfs_ops tasksetfs_namespaces_ops;
 extern const struct kernfs_ops tasksetfs_stat_ops;
+extern const struct kernfs_ops tasksetfs_on_empty_ops;
+extern const struct kernfs_ops tasksetfs_events_ops;
+extern const struct kernfs_ops tasksetfs_kill_ops;
 
 #endif /* _TASKSETFS_H */

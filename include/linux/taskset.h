@@ -20,8 +20,10 @@
 #include <linux/nsproxy.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/timer_types.h>
 #include <linux/types.h>
 #include <linux/user_namespace.h>
+#include <linux/workqueue_types.h>
 
 struct cred;
 struct kernfs_node;
@@ -205,6 +207,8 @@ static inline bool taskset_ns_differs(const struct taskset_facet *facet,
 
 /* The file exists on the root node only. */
 #define TASKSET_FILE_ROOT_ONLY	BIT(0)
+/* The file exists on every node but the root. */
+#define TASKSET_FILE_NOT_ROOT	BIT(1)
 
 /**
  * struct taskset_file - one control file of a node, as struct cftype is
@@ -214,6 +218,10 @@ static inline bool taskset_ns_differs(const struct taskset_facet *facet,
  * @mode: permission bits; a file without ->write in @ops is 0444.
  * @flags: TASKSET_FILE_* placement flags.
  * @ops: kernfs operations; the file's kernfs_node priv is its node.
+ * @kn_offset: if not 0, the offset in struct taskset of a struct
+ *	kernfs_node pointer that records the created file, with a
+ *	reference, for its notifications (as cftype's file_offset does for
+ *	a cgroup file).
  * @lockdep_key: lockdep class of the file's active references.
  *
  * Tables of files end with an entry whose @name is NULL. A facet's files
@@ -226,6 +234,7 @@ struct taskset_file {
 	umode_t mode;
 	unsigned int flags;
 	const struct kernfs_ops *ops;
+	size_t kn_offset;
 	struct lock_class_key lockdep_key;
 };
 
@@ -254,7 +263,8 @@ extern struct taskset_file uts_taskset_files[];
  *	wherever task->nsproxy changes (fork, exit, unshare, setns, a
  *	move), so exact when a move returns. A zombie has no proxy and is
  *	no member. Not counted for the root, whose members are every task
- *	of no other node.
+ *	of no other node. Changes from and to 0 under taskset_events_lock
+ *	only (kernel/taskset/empty.c).
  * @nr_entering: moves into the node in flight: from before their first
  *	switch is queued until they are over. Incremented under
  *	taskset_mutex on a live node only.
@@ -270,6 +280,19 @@ extern struct taskset_file uts_taskset_files[];
  *	the parent's, a node's time state being time_ns_for_children.
  *	Changed under taskset_mutex; a facet's field never changes while
  *	the facet's files exist on the node.
+ * @on_empty: what happens when the node empties. Written under
+ *	taskset_mutex, read without a lock.
+ * @nr_populated_children: children that are populated.
+ *	taskset_events_lock.
+ * @nr_emptied: how many times the node became empty. taskset_events_lock.
+ * @events_kn: its taskset.events file, referenced; set once, when the
+ *	file is created, before the node is linked. NULL on the root.
+ * @events_notified_at: jiffies of the last notification of @events_kn.
+ *	taskset_events_lock.
+ * @events_timer: sends a notification that came too soon after the
+ *	previous one, later.
+ * @delete_work: removes the node once it is empty, when @on_empty says
+ *	so; holds a reference on the node while queued.
  * @rcu: frees the node after a grace period.
  */
 struct taskset {
@@ -284,6 +307,13 @@ struct taskset {
 	refcount_t ref;
 	struct nsproxy *nsproxy;
 	struct nsproxy ns_states;
+	enum taskset_on_empty on_empty;
+	int nr_populated_children;
+	u64 nr_emptied;
+	struct kernfs_node *events_kn;
+	unsigned long events_notified_at;
+	struct timer_list events_timer;
+	struct work_struct delete_work;
 	struct rcu_head rcu;
 };
 
@@ -304,9 +334,23 @@ bool taskset_node_busy(const struct taskset *ts);
 int taskset_node_enter(struct taskset *ts);
 void taskset_node_entered(struct taskset *ts);
 void taskset_node_unlink(struct taskset *ts);
+int taskset_node_remove(struct taskset *ts, bool if_on_empty);
 struct taskset *taskset_next_descendant_pre(struct taskset *pos,
 					    struct taskset *root);
 void taskset_release(struct taskset *ts);
+
+/* kernel/taskset/empty.c */
+void taskset_empty_init(struct taskset *ts);
+void taskset_empty_release(struct taskset *ts);
+void taskset_node_join(struct taskset *ts);
+void taskset_node_leave(struct taskset *ts);
+void taskset_empty_check(struct taskset *ts);
+int taskset_set_on_empty(struct taskset *ts, enum taskset_on_empty action);
+void taskset_read_events(struct taskset *ts, bool *populated, u64 *emptied);
+void taskset_notify_removed(struct taskset *ts);
+
+/* kernel/taskset/kill.c */
+void taskset_kill(struct taskset *ts);
 
 /**
  * struct taskset_ns_change - new namespace states for a node, prepared

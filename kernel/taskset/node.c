@@ -67,6 +67,7 @@ struct taskset *taskset_node_create(struct taskset *parent)
 	ts->ns_states = *parent->nsproxy;
 	taskset_get_namespaces(&ts->ns_states);
 	ts->nsproxy = &ts->ns_states;
+	taskset_empty_init(ts);
 	return ts;
 }
 
@@ -136,15 +137,19 @@ int taskset_node_enter(struct taskset *ts)
  * taskset_node_entered() - a move into a node is over
  * @ts: the node, counted by taskset_node_enter()
  *
+ * A node that a failed move leaves empty may be due for its empty
+ * action, which the move held off.
+ *
  * Context: any; the switched tasks are counted in @nr_tasks already.
  */
 void taskset_node_entered(struct taskset *ts)
 {
 	if (ts == &taskset_root)
 		return;
-	/* Pairs with the smp_rmb() of taskset_node_busy(). */
-	smp_mb__before_atomic();
-	atomic_dec(&ts->nr_entering);
+	/* Fully ordered: pairs with the smp_rmb() of taskset_node_busy(). */
+	if (atomic_dec_and_test(&ts->nr_entering) &&
+	    !atomic_read(&ts->nr_tasks))
+		taskset_empty_check(ts);
 }
 
 /**
@@ -163,6 +168,51 @@ void taskset_node_unlink(struct taskset *ts)
 	ts->dead = true;
 	list_del_rcu(&ts->sibling);
 	WRITE_ONCE(nr_nodes, nr_nodes - 1);
+}
+
+/* Unlink @ts if it may go: see taskset_node_remove(). */
+static int unlink_if_idle(struct taskset *ts, bool if_on_empty)
+{
+	guard(mutex)(&taskset_mutex);
+	if (ts->dead)
+		return -ENOENT;
+	if (taskset_node_busy(ts))
+		return -EBUSY;
+	if (if_on_empty && ts->on_empty != TASKSET_EMPTY_DELETE)
+		return -EAGAIN;
+	taskset_node_unlink(ts);
+	return 0;
+}
+
+/**
+ * taskset_node_remove() - remove a node and its directory
+ * @ts: the node, not the root; the caller holds a reference on it, and
+ *	no active reference on its directory (rmdir breaks its own)
+ * @if_on_empty: remove it only if its on_empty is "delete": the empty
+ *	action, rather than rmdir
+ *
+ * The node is unlinked under taskset_mutex, its directory removed after
+ * it is dropped (the removal waits for the node's files, whose
+ * operations may take it), and the hierarchy's reference put. Watchers
+ * of its events wake a last time, and its parent, now possibly empty
+ * and childless, gets its own empty action.
+ *
+ * Context: may sleep.
+ * Return: 0; -ENOENT if it was removed already; -EBUSY if it has
+ * children, members or moves in flight; -EAGAIN if @if_on_empty and it
+ * is not to be deleted.
+ */
+int taskset_node_remove(struct taskset *ts, bool if_on_empty)
+{
+	int ret = unlink_if_idle(ts, if_on_empty);
+
+	if (ret)
+		return ret;
+	kernfs_remove(ts->kn);
+	taskset_notify_removed(ts);
+	taskset_empty_check(ts->parent);
+	taskset_put(ts);	/* the hierarchy's */
+	return 0;
 }
 
 /**
@@ -206,6 +256,7 @@ void taskset_release(struct taskset *ts)
 	might_sleep();
 	if (WARN_ON_ONCE(!ts->dead && ts->kn))
 		return;
+	taskset_empty_release(ts);
 	taskset_put_namespaces(&ts->ns_states);
 	kernfs_put(ts->kn);
 	kfree_rcu(ts, rcu);

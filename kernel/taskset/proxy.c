@@ -173,16 +173,21 @@ void taskset_proxy_free(struct nsproxy *work)
  * @to: the node of the proxy it joins, or NULL
  *
  * Called by taskset_proxy_count_task() for two different nodes only.
- * The root's members are not counted.
+ * The root's members are not counted. A node that gains its first
+ * member or loses its last one changes its populated state (empty.c).
  */
 void taskset_proxy_count_tasks(struct taskset *from, struct taskset *to)
 {
 	if (!IS_ENABLED(CONFIG_TASKSET))
 		return;
-	if (from && from != &taskset_root)
-		atomic_dec(&from->nr_tasks);
+	/*
+	 * Join first: a move from a node to its parent or child never
+	 * shows their common ancestors empty for a moment.
+	 */
 	if (to && to != &taskset_root)
-		atomic_inc(&to->nr_tasks);
+		taskset_node_join(to);
+	if (from && from != &taskset_root)
+		taskset_node_leave(from);
 }
 
 /**

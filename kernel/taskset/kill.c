@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Killing a subtree: taskset.kill sends SIGKILL to every process with a
+ * thread in a node or one of its descendants.
+ *
+ * Nodes keep no list of their tasks, so the kill walks every thread of
+ * the system under RCU, in creation order, and kills the process of each
+ * member it meets. A fork racing with the walk cannot leave a child
+ * behind, as cgroup.kill's CGRP_KILL ensures for cgroups: copy_process()
+ * links the child at the tail of the task list, under its parent's
+ * siglock, only if no fatal signal is pending for the parent. Either the
+ * link came first, and the walk, which takes that siglock when it kills
+ * the parent and goes on towards the tail, meets the child; or the
+ * SIGKILL came first and the fork fails. A task moved into the subtree
+ * while the walk runs may be missed, as a task moved into a cgroup
+ * being killed may be: a move is a separate decision of its writer.
+ */
+
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/taskset.h>
+#include <linux/taskset_proxy.h>
+
+/* Is @node @ts or a descendant of it? Nodes are freed after RCU. */
+static bool node_in_subtree(const struct taskset *node,
+			    const struct taskset *ts)
+{
+	for (; node; node = node->parent)
+		if (node == ts)
+			return true;
+	return false;
+}
+
+/* Is @task a member of @ts's subtree? A zombie has no proxy: no. */
+static bool task_in_subtree(struct task_struct *task,
+			    const struct taskset *ts)
+{
+	bool in;
+
+	task_lock(task);
+	in = task->nsproxy &&
+	     node_in_subtree(to_taskset_proxy(task->nsproxy)->node, ts);
+	task_unlock(task);
+	return in;
+}
+
+/**
+ * taskset_kill() - SIGKILL every process of a node's subtree
+ * @ts: the node, not the root
+ *
+ * Kills every process that has a thread in @ts or one of its
+ * descendants, including children that such processes are forking
+ * meanwhile. Returns once the signals are sent, not once the processes
+ * are gone: taskset.events tells when the node is empty.
+ *
+ * Context: process context.
+ */
+void taskset_kill(struct taskset *ts)
+{
+	struct task_struct *g, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		/* A SIGKILL of the process is pending in each thread. */
+		if ((t->flags & PF_KTHREAD) || __fatal_signal_pending(t))
+			continue;
+		if (task_in_subtree(t, ts))
+			send_sig(SIGKILL, t, 0);
+	}
+	rcu_read_unlock();
+}
