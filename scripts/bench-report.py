@@ -12,9 +12,10 @@ instructions on one CPU (no cache effects, no SMP contention, no time
 spent waiting).
 
 Wall-time boots (bench-wall-tagN.tap, ordinary TCG, the patched kernel)
-time the moves of tasks into a node and into a cgroup by the clock: the
-report ends with the minimum and the median over every round of every
-boot, per operation.
+time the moves of tasks into a node and into a cgroup, and the time from
+a node's last member's exit to its deletion against cgroup's "populated
+0" notification, by the clock: the report ends with the minimum and the
+median over every round of every boot, per operation.
 """
 
 import collections
@@ -40,7 +41,8 @@ SCALING = [(move + "_scaling", "node_" + move, "node_" + move + "_10000_nodes")
 
 # The wall-time comparisons: (line name, taskset operation, cgroup's).
 WALL = [(move, "node_" + move, "cgroup_" + move)
-        for move in ("attach_self", "attach_other")]
+        for move in ("attach_self", "attach_other")] + [
+    ("empty_delete", "node_empty_delete", "cgroup_populated_0")]
 
 # Two pipe round trips between two processes: the four context switches
 # that two moves of a sleeping process cost, and nothing else.
@@ -147,6 +149,11 @@ def report_wall(wall):
                      "taskset_min=%.0f taskset_median=%.0f ratio=%.3f" %
                      (name, min(c), statistics.median(c), min(t),
                       statistics.median(t), ratio))
+    if wall.get("node_empty_delete") and wall.get("cgroup_populated_0"):
+        t = statistics.median(wall["node_empty_delete"])
+        c = statistics.median(wall["cgroup_populated_0"])
+        lines.append("bench: empty_delete taskset_gone_ns=%.0f "
+                     "cgroup_populated0_ns=%.0f ratio=%.3f" % (t, c, t / c))
     if wall.get(SWITCHES):
         c = wall[SWITCHES]
         print("%-14s %12s %12s %12.0f %12.0f   (4 context switches)" %

@@ -15,12 +15,14 @@
 # "bench: NAME unpatched=X patched=Y ratio=Z" per operation.
 #
 # Instruction counts hide waiting (an RCU grace period, a target's
-# wake-up), so the moves of tasks into a node and into a cgroup also run
-# on the patched kernel in ordinary TCG, timed by the wall clock, once
-# per tag but at least three times (2 x ITERATIONS per round, for the
-# 4 ms resolution of the guest's clock there): the report ends with
-# their minimum and median, and those of two pipe round trips between two
-# processes, the context switches that a move of a sleeping process
+# wake-up), so the patched kernel also boots in ordinary TCG, once per
+# tag but at least three times, to time by the wall clock (the host's
+# TSC, given to the guest, which cannot calibrate it) the moves of tasks
+# into a node and into a cgroup (2 x ITERATIONS per round), and the time
+# from the exit of a node's last member to its deletion, against cgroup
+# v2's "populated 0" notification: the report ends with their minimum
+# and median over every round, and those of two pipe round trips between
+# two processes, the context switches that a move of a sleeping process
 # cannot do without.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +42,8 @@ bin=$BUILD/bench/taskset_bench
 mkdir -p "$BUILD/bench"
 gcc -O2 -static -pthread -Wall -Werror -isystem "$BUILD/kernel/cmp-patched/usr/include" \
 	-o "$bin" "$tree/tools/testing/selftests/taskset/bench/taskset_bench.c"
+gcc -O2 -Wall -Werror -o "$BUILD/bench/host-tsc-khz" "$TOP/scripts/host-tsc-khz.c"
+tsc_khz=$("$BUILD/bench/host-tsc-khz")
 initrd=$BUILD/initramfs/bench.cpio
 "$TOP/scripts/make-initramfs.sh" "$initrd" "$TOP/scripts/guest/bench-init.sh" \
 	"$bin:/bench/taskset_bench"
@@ -76,7 +80,8 @@ walls=$(( tags > 3 ? tags : 3 ))
 for tag in $(seq 1 "$walls"); do
 	echo "bench: wall-time boot $tag of $walls, patched kernel" >&2
 	iterations=$(( iterations * 2 )) \
-		boot "$patched" wall "$tag" taskset.mode=attach
+		boot "$patched" wall "$tag" taskset.mode=wall \
+		tsc_early_khz="$tsc_khz" tsc=reliable clocksource=tsc
 	results+=("$BUILD/logs/bench-wall-tag$tag.tap")
 done
 "$TOP/scripts/bench-report.py" "${results[@]}"

@@ -2,7 +2,8 @@
 # /init of `make bench`: run the benchmark once and power off. The kernel
 # command line sets taskset.iterations= and taskset.rounds=; bench_tag=
 # only varies the boot, to measure the noise between two kernels;
-# taskset.mode=attach runs the moves of tasks only (wall-time boots).
+# taskset.mode=wall runs the measures that include waiting only
+# (wall-time boots).
 . /lib/guest.sh
 guest_setup
 mount -t tasksetfs none /sys/fs/taskset 2>/dev/null
@@ -13,7 +14,7 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	taskset.iterations=*) iterations=${arg#*=} ;;
 	taskset.rounds=*) rounds=${arg#*=} ;;
-	taskset.mode=attach) mode=attach ;;
+	taskset.mode=wall) mode=wall ;;
 	esac
 done
 # The clocksource switches from tsc-early to tsc about 1.3 s into boot.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of `make run`: show what tasksetfs can do so far, then power off:
 # the root's files, then a node made with mkdir and given namespaces of
-# its own, changed from outside, nested, and removed.
+# its own, changed from outside, entered, nested, notified when empty,
+# killed, deleted when empty, and removed.
 . /lib/guest.sh
 guest_setup
 
@@ -70,6 +71,33 @@ cat taskset.stat
 step "bad input changes nothing: +nosuchfacet, -uts on a node with children"
 echo +nosuchfacet >web/taskset.facets || echo "EINVAL, as expected"
 echo -uts >web/taskset.facets || echo "EBUSY, as expected"
+step "taskset.on_empty and taskset.events: what happens when a node empties"
+mkdir db
+sleep 1000 &
+pid=$!
+echo $pid >db/taskset.procs
+echo notify >db/taskset.on_empty
+echo "db/taskset.on_empty: $(cat db/taskset.on_empty); db/taskset.events:"
+cat db/taskset.events
+step "echo 1 > db/taskset.kill: every process of db's subtree is SIGKILLed"
+echo 1 >db/taskset.kill
+wait $pid 2>/dev/null
+echo "sleep $pid: exit status $? (128 + SIGKILL)"
+echo "db/taskset.events: populated 0, emptied once; its pollers were woken:"
+cat db/taskset.events
+step "echo delete > db/taskset.on_empty: db goes when its last member exits"
+sleep 1000 &
+pid=$!
+echo $pid >db/taskset.procs
+echo delete >db/taskset.on_empty
+echo "ls: $(ls -d db)"
+kill $pid
+wait $pid 2>/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -d db ] || break
+	usleep 100000
+done
+[ -d db ] && echo "db still exists" || echo "db is gone, removed by a work item"
 step "rmdir web/a/b web/a web: namespaces held only by web are freed"
 rmdir web/a/b web/a web
 grep -q " $uts " taskset.namespaces && echo "uts $uts still listed" ||

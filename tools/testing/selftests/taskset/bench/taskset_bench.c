@@ -6,10 +6,13 @@
  * is one executed instruction, so these are instruction counts on one
  * CPU, not wall time.
  *
- * usage: taskset_bench [ITERATIONS [ROUNDS [attach]]]
+ * usage: taskset_bench [ITERATIONS [ROUNDS [wall]]]
  *
- * With "attach", only the moves of tasks into a node and into a cgroup
- * run (for wall-time runs, scripts/bench.sh).
+ * With "wall", only the measures that include waiting run, for
+ * wall-time runs (scripts/bench.sh): the moves of tasks into a node and
+ * into a cgroup, and the time from the exit of a node's last member to
+ * the node being deleted, against the time cgroup v2 takes to notify
+ * "populated 0".
  *
  * Prints, per operation and round, "bench: NAME round=R ns=X" (X per
  * operation), then "mem: ..." lines about proxy sharing. The operations
@@ -25,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -532,6 +537,155 @@ static void stop_attach(void)
 	reap(echoer);
 }
 
+/*
+ * From the exit of a node's last member to the node being gone, with
+ * on_empty "delete"; and from the exit of a cgroup's last member to
+ * cgroup.events saying "populated 0". Wall time: both wait for other
+ * tasks (a work item, a wake-up). The member signals its exit time
+ * through shared memory, as its last act.
+ */
+#define EMPTY_PER_ROUND	40
+#define NODE_GONE	TASKSETFS "/gone"
+#define CGROUP_GONE	CGROUPFS "/gone"
+
+static long long *exit_time;
+
+/* A child that stamps exit_time and exits when @go is written. */
+static pid_t stamping_child(int go[2])
+{
+	pid_t pid;
+	char c;
+
+	if (pipe(go))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		*exit_time = now_ns();
+		_exit(0);
+	}
+	close(go[0]);
+	return pid;
+}
+
+/* Poll @fd for POLLPRI, then read it again from the start. */
+static void wait_event(int fd, char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+	ssize_t n;
+
+	if (poll(&pfd, 1, 10000) != 1)
+		die("no event");
+	n = pread(fd, buf, size - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+static int open_events(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, buf, size) < 0)
+		die(path);
+	return fd;
+}
+
+/*
+ * The member has been inside for 25 ms when it exits: longer than the
+ * 20 ms within which cgroup delays a second notification of a file.
+ */
+static void let_settle(void)
+{
+	struct timespec ts = { .tv_nsec = 25 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static long long node_empty_delete_once(void)
+{
+	char id[16], buf[128];
+	long long t1;
+	int go[2], fd;
+	pid_t pid;
+
+	if (mkdir(NODE_GONE, 0755))
+		die("mkdir gone");
+	pid = stamping_child(go);
+	snprintf(id, sizeof(id), "%d\n", pid);
+	write_file(NODE_GONE "/taskset.procs", id);
+	write_file(NODE_GONE "/taskset.on_empty", "delete");
+	fd = open_events(NODE_GONE "/taskset.events", buf, sizeof(buf));
+	let_settle();
+	if (write(go[1], "x", 1) != 1)
+		die("go");
+	/* Woken when it empties, then when it is gone. */
+	while (!access(NODE_GONE, F_OK))
+		wait_event(fd, buf, sizeof(buf));
+	t1 = now_ns();
+	close(fd);
+	close(go[1]);
+	reap(pid);
+	return t1 - *exit_time;
+}
+
+static long long cgroup_populated_0_once(void)
+{
+	char id[16], buf[128];
+	long long t1;
+	int go[2], fd;
+	pid_t pid;
+
+	if (mkdir(CGROUP_GONE, 0755))
+		die("mkdir cgroup gone");
+	pid = stamping_child(go);
+	snprintf(id, sizeof(id), "%d\n", pid);
+	write_file(CGROUP_GONE "/cgroup.procs", id);
+	fd = open_events(CGROUP_GONE "/cgroup.events", buf, sizeof(buf));
+	let_settle();
+	if (write(go[1], "x", 1) != 1)
+		die("go");
+	do
+		wait_event(fd, buf, sizeof(buf));
+	while (!strstr(buf, "populated 0"));
+	t1 = now_ns();
+	close(fd);
+	close(go[1]);
+	reap(pid);
+	if (rmdir(CGROUP_GONE))
+		die("rmdir cgroup gone");
+	return t1 - *exit_time;
+}
+
+static void run_latency(const char *name, long long (*once)(void))
+{
+	int r, i;
+
+	for (r = 0; r < rounds; r++) {
+		long long sum = 0;
+
+		for (i = 0; i < EMPTY_PER_ROUND; i++)
+			sum += once();
+		printf("bench: %s round=%d ns=%.1f\n", name, r,
+		       (double)sum / EMPTY_PER_ROUND);
+		fflush(stdout);
+	}
+}
+
+static void compare_empty(void)
+{
+	if (!have_tasksetfs())
+		return;
+	mount_cgroup2();
+	exit_time = mmap(NULL, sizeof(*exit_time), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (exit_time == MAP_FAILED)
+		die("mmap");
+	run_latency("node_empty_delete", node_empty_delete_once);
+	run_latency("cgroup_populated_0", cgroup_populated_0_once);
+}
+
 /* The paths the proxy took over. */
 static void run_paths(void)
 {
@@ -541,6 +695,29 @@ static void run_paths(void)
 	run("clone3_newuts_newipc", op_clone3_newuts_newipc);
 	run("fork_unshare_uts", op_fork_unshare_uts);
 	run("setns_pidfd_uts_ipc_net", op_setns_pidfd);
+}
+
+/*
+ * fork+exit+wait by a task inside a node, whose children are members
+ * too: each fork and exit counts them. An unpatched kernel has no node:
+ * the same runs where it is.
+ */
+static void run_in_node(const char *name, void (*op)(long))
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%d\n", getpid());
+	if (have_tasksetfs()) {
+		if (mkdir(TASKSETFS "/forker", 0755))
+			die("mkdir forker");
+		write_file(TASKSETFS "/forker/taskset.procs", id);
+	}
+	run(name, op);
+	if (have_tasksetfs()) {
+		write_file(TASKSETFS "/taskset.procs", id);
+		if (rmdir(TASKSETFS "/forker"))
+			die("rmdir forker");
+	}
 }
 
 static long stat_value(const char *key)
@@ -629,18 +806,20 @@ int main(int argc, char **argv)
 	if (argc > 2)
 		rounds = atoi(argv[2]);
 	if (iterations <= 0 || rounds <= 0 ||
-	    (argc > 3 && strcmp(argv[3], "attach"))) {
-		fprintf(stderr, "usage: %s [ITERATIONS [ROUNDS [attach]]]\n",
+	    (argc > 3 && strcmp(argv[3], "wall"))) {
+		fprintf(stderr, "usage: %s [ITERATIONS [ROUNDS [wall]]]\n",
 			argv[0]);
 		return 2;
 	}
 	if (argc > 3) {
 		compare_attach();
 		stop_attach();
+		compare_empty();
 		return 0;
 	}
 	setup_targets();
 	run_paths();
+	run_in_node("fork_exit_wait_in_node", op_fork);
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
 	run("setns_pidfd_shared", op_setns_pidfd);
