@@ -250,20 +250,110 @@ TEST_F(empty, events_of_a_new_node)
 		  -EACCES);
 }
 
-/* The last member becoming a zombie empties the node: no reaping needed. */
-TEST_F(empty, zombie_is_no_member)
+/*
+ * Each action, with a single task, a multithreaded process and nested
+ * nodes. A node's action is set once it is populated: "delete" on an
+ * empty node would remove it at once.
+ */
+FIXTURE(action) {
+	char dir[sizeof(MNT_TEMPLATE)];
+	char node[256];
+	char inner[256];
+	long nodes;
+};
+
+FIXTURE_VARIANT(action) {
+	const char *on_empty;
+};
+
+FIXTURE_VARIANT_ADD(action, ignore) {
+	.on_empty = "ignore",
+};
+
+FIXTURE_VARIANT_ADD(action, notify) {
+	.on_empty = "notify",
+};
+
+FIXTURE_VARIANT_ADD(action, delete) {
+	.on_empty = "delete",
+};
+
+FIXTURE_SETUP(action)
+{
+	if (!tasksetfs_registered())
+		SKIP(return, "tasksetfs is not available");
+	ASSERT_EQ(tasksetfs_mount_tmp(self->dir), 0) TH_LOG("%m: mount");
+	snprintf(self->node, sizeof(self->node), "%s/node", self->dir);
+	snprintf(self->inner, sizeof(self->inner), "%s/node/inner", self->dir);
+	self->nodes = read_key(self->dir, "taskset.stat", "nodes");
+	ASSERT_EQ(mkdir(self->node, 0755), 0);
+	ASSERT_EQ(mkdir(self->inner, 0755), 0);
+}
+
+FIXTURE_TEARDOWN(action)
+{
+	write_str(self->node, "taskset.kill", "1");
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	rmdir(self->inner);
+	rmdir(self->node);
+	tasksetfs_umount_tmp(self->dir);
+}
+
+/* Set @node's action and watch its events: the fd, polled later. */
+static int watch(const char *node, const char *action)
+{
+	if (write_str(node, "taskset.on_empty", action))
+		return -1;
+	return open_events(node);
+}
+
+/* @node, watched through @fd, has members still: nothing happened. */
+static void expect_populated(struct __test_metadata *_metadata,
+			     const char *node, int fd)
+{
+	EXPECT_TRUE(exists(node));
+	EXPECT_EQ(populated(node), 1);
+	EXPECT_EQ(emptied(node), 0);
+	EXPECT_EQ(poll_pri(fd, 0), 0);
+}
+
+/* @node, watched through @fd, emptied: its action happened, once. */
+static void expect_emptied(struct __test_metadata *_metadata,
+			   const char *node, const char *action, int fd)
+{
+	if (!strcmp(action, "delete")) {
+		EXPECT_TRUE(wait_gone(node));
+		/* Woken when it emptied, and again when it was removed. */
+		EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLERR);
+		close(fd);
+		return;
+	}
+	EXPECT_EQ(wait_populated(node, 0), 0);
+	EXPECT_EQ(emptied(node), 1);
+	if (!strcmp(action, "notify")) {
+		EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLPRI);
+	} else {
+		EXPECT_EQ(poll_pri(fd, QUIET_MS), 0);
+	}
+	EXPECT_TRUE(exists(node));
+	close(fd);
+}
+
+/* The member's exit empties the node: a zombie is no member. */
+TEST_F(action, single_task)
 {
 	struct member m;
+	int fd;
 
-	ASSERT_EQ(spawn(&m, self->web), 0);
-	EXPECT_EQ(populated(self->web), 1);
-	EXPECT_EQ(emptied(self->web), 0);
+	ASSERT_EQ(spawn(&m, self->inner), 0);
+	fd = watch(self->inner, variant->on_empty);
+	ASSERT_GE(fd, 0);
+	expect_populated(_metadata, self->inner, fd);
 	release(&m);
-	EXPECT_EQ(wait_populated(self->web, 0), 0);
-	EXPECT_EQ(emptied(self->web), 1);
+	expect_emptied(_metadata, self->inner, variant->on_empty, fd);
 	/* Still a zombie: nobody reaped it. */
 	EXPECT_EQ(waitpid(m.pid, NULL, WNOHANG), m.pid);
-	EXPECT_TRUE(exists(self->web));
 }
 
 static int thread_release[2];
@@ -291,13 +381,12 @@ static bool thread_is_zombie(pid_t pid, pid_t tid)
 }
 
 /* The node empties with the last thread's exit, not the leader's. */
-TEST_F(empty, last_thread_empties)
+TEST_F(action, last_thread_empties)
 {
-	int ready[2], go_leader[2];
+	int ready[2], go_leader[2], fd, i;
 	pthread_t thread;
 	pid_t pid;
 	char c;
-	int i;
 
 	ASSERT_EQ(pipe(ready), 0);
 	ASSERT_EQ(pipe(go_leader), 0);
@@ -312,48 +401,82 @@ TEST_F(empty, last_thread_empties)
 		syscall(SYS_exit, 0);	/* the leader alone */
 	}
 	ASSERT_EQ(read(ready[0], &c, 1), 1);
-	ASSERT_EQ(move(self->web, pid), 0);
-	ASSERT_EQ(populated(self->web), 1);
+	ASSERT_EQ(move(self->inner, pid), 0);
+	fd = watch(self->inner, variant->on_empty);
+	ASSERT_GE(fd, 0);
 	ASSERT_EQ(write(go_leader[1], "x", 1), 1);
 	for (i = 0; i < WAKE_MS / 10 && !thread_is_zombie(pid, pid); i++)
 		sleep_ms(10);
 	ASSERT_TRUE(thread_is_zombie(pid, pid));
-	EXPECT_EQ(populated(self->web), 1);
-	EXPECT_EQ(emptied(self->web), 0);
+	expect_populated(_metadata, self->inner, fd);
 	ASSERT_EQ(write(thread_release[1], "x", 1), 1);
-	EXPECT_EQ(wait_populated(self->web, 0), 0);
-	EXPECT_EQ(emptied(self->web), 1);
+	expect_emptied(_metadata, self->inner, variant->on_empty, fd);
 	EXPECT_EQ(waitpid(pid, NULL, 0), pid);
 }
 
-/* A descendant's member populates its ancestors. */
-TEST_F(empty, nested_nodes)
+/*
+ * A member of the child keeps the parent populated: the parent empties
+ * with its own last member once the child's is gone, and with the
+ * child's last member when it has none of its own.
+ */
+TEST_F(action, nested_nodes)
 {
+	int outer_fd, inner_fd;
 	struct member a, b;
 
 	ASSERT_EQ(spawn(&a, self->inner), 0);
-	EXPECT_EQ(populated(self->inner), 1);
-	EXPECT_EQ(populated(self->outer), 1);
-	ASSERT_EQ(spawn(&b, self->outer), 0);
+	ASSERT_EQ(spawn(&b, self->node), 0);
+	outer_fd = watch(self->node, variant->on_empty);
+	inner_fd = watch(self->inner, variant->on_empty);
+	ASSERT_GE(outer_fd, 0);
+	ASSERT_GE(inner_fd, 0);
 	release(&a);
-	EXPECT_EQ(wait_populated(self->inner, 0), 0);
-	EXPECT_EQ(populated(self->outer), 1);
-	EXPECT_EQ(emptied(self->inner), 1);
-	EXPECT_EQ(emptied(self->outer), 0);
+	expect_emptied(_metadata, self->inner, variant->on_empty, inner_fd);
+	expect_populated(_metadata, self->node, outer_fd);
 	release(&b);
-	EXPECT_EQ(wait_populated(self->outer, 0), 0);
-	EXPECT_EQ(emptied(self->outer), 1);
+	expect_emptied(_metadata, self->node, variant->on_empty, outer_fd);
 	reap(&a);
 	reap(&b);
-	/* A move between them never shows the outer node empty. */
+}
+
+TEST_F(action, emptied_by_a_descendant)
+{
+	struct member m;
+	int fd;
+
+	ASSERT_EQ(spawn(&m, self->inner), 0);
+	fd = watch(self->node, variant->on_empty);
+	ASSERT_GE(fd, 0);
+	expect_populated(_metadata, self->node, fd);
+	/* A child that stays keeps its parent: delete both. */
+	if (!strcmp(variant->on_empty, "delete")) {
+		ASSERT_EQ(write_str(self->inner, "taskset.on_empty", "delete"),
+			  0);
+	}
+	release(&m);
+	expect_emptied(_metadata, self->node, variant->on_empty, fd);
+	reap(&m);
+	/* The nodes removed are counted out. */
+	if (!strcmp(variant->on_empty, "delete")) {
+		EXPECT_EQ(wait_stat(self->dir, "nodes", self->nodes),
+			  self->nodes);
+	}
+}
+
+/* A move between nested nodes never shows the outer node empty. */
+TEST_F(empty, move_between_nested_nodes)
+{
+	struct member a;
+
 	ASSERT_EQ(spawn(&a, self->inner), 0);
 	ASSERT_EQ(move(self->outer, a.pid), 0);
 	ASSERT_EQ(move(self->inner, a.pid), 0);
-	EXPECT_EQ(emptied(self->outer), 1);
-	EXPECT_EQ(emptied(self->inner), 2);
+	EXPECT_EQ(emptied(self->outer), 0);
+	EXPECT_EQ(emptied(self->inner), 1);
 	release(&a);
 	EXPECT_EQ(wait_populated(self->outer, 0), 0);
-	EXPECT_EQ(emptied(self->outer), 2);
+	EXPECT_EQ(emptied(self->outer), 1);
+	EXPECT_EQ(emptied(self->inner), 2);
 	reap(&a);
 }
 
@@ -434,23 +557,6 @@ TEST_F(empty, notify_wakes_poll)
 	close(fd);
 }
 
-/* A child node's emptying wakes the pollers of its parent's events. */
-TEST_F(empty, notify_of_a_descendant)
-{
-	struct member m;
-	int fd;
-
-	ASSERT_EQ(write_str(self->outer, "taskset.on_empty", "notify"), 0);
-	ASSERT_EQ(spawn(&m, self->inner), 0);
-	fd = open_events(self->outer);
-	ASSERT_GE(fd, 0);
-	release(&m);
-	EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLPRI);
-	EXPECT_EQ(populated(self->outer), 0);
-	reap(&m);
-	close(fd);
-}
-
 TEST_F(empty, notify_wakes_inotify)
 {
 	char path[PATH_MAX], buf[4096];
@@ -474,23 +580,6 @@ TEST_F(empty, notify_wakes_inotify)
 	close(in);
 }
 
-/* "ignore" keeps the file true, without waking anyone. */
-TEST_F(empty, ignore_updates_without_waking)
-{
-	struct member m;
-	int fd;
-
-	ASSERT_EQ(spawn(&m, self->web), 0);
-	fd = open_events(self->web);
-	ASSERT_GE(fd, 0);
-	release(&m);
-	reap(&m);
-	EXPECT_EQ(poll_pri(fd, QUIET_MS), 0);
-	EXPECT_EQ(populated(self->web), 0);
-	EXPECT_EQ(emptied(self->web), 1);
-	close(fd);
-}
-
 /* Many changes within the interval are notified, the last one included. */
 TEST_F(empty, notifications_are_rate_limited_not_lost)
 {
@@ -509,26 +598,6 @@ TEST_F(empty, notifications_are_rate_limited_not_lost)
 	EXPECT_EQ(populated(self->web), 0);
 	EXPECT_EQ(emptied(self->web), 20);
 	close(fd);
-}
-
-TEST_F(empty, delete_removes_the_emptied_node)
-{
-	struct member m;
-	int fd;
-
-	ASSERT_EQ(spawn(&m, self->web), 0);
-	ASSERT_EQ(write_str(self->web, "taskset.on_empty", "delete"), 0);
-	fd = open_events(self->web);
-	ASSERT_GE(fd, 0);
-	EXPECT_TRUE(exists(self->web));
-	release(&m);
-	EXPECT_TRUE(wait_gone(self->web));
-	/* Its pollers learn it: the removed file polls as an error. */
-	EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLERR);
-	close(fd);
-	reap(&m);
-	EXPECT_EQ(wait_stat(self->dir, "nodes", self->nodes + 2),
-		  self->nodes + 2);
 }
 
 /* The namespaces only the deleted node held go with it. */
