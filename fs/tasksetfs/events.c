@@ -39,9 +39,7 @@ static ssize_t on_empty_write(struct kernfs_open_file *of, char *buf,
 {
 	int ret;
 
-	ret = tasksetfs_may_write(of);
-	if (!ret)
-		ret = tasksetfs_check_input(buf, nbytes);
+	ret = tasksetfs_check_write(of, buf, nbytes);
 	if (ret)
 		return ret;
 	/* One word, with or without a newline. */
@@ -78,9 +76,7 @@ static ssize_t kill_write(struct kernfs_open_file *of, char *buf,
 {
 	int ret, kill;
 
-	ret = tasksetfs_may_write(of);
-	if (!ret)
-		ret = tasksetfs_check_input(buf, nbytes);
+	ret = tasksetfs_check_write(of, buf, nbytes);
 	if (ret)
 		return ret;
 	if (kstrtoint(buf, 10, &kill) || kill != 1)

@@ -217,9 +217,7 @@ static ssize_t facets_write(struct kernfs_open_file *of, char *buf,
 	struct facets_request req = { };
 	int ret;
 
-	ret = tasksetfs_may_write(of);
-	if (!ret)
-		ret = tasksetfs_check_input(buf, nbytes);
+	ret = tasksetfs_check_write(of, buf, nbytes);
 	if (!ret)
 		ret = parse_facets(buf, &req);
 	if (!ret)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What every control file accepts as a write, before it parses it.
+ * What every control file accepts as a write, before it parses it, and
+ * the checks that start the write of every file that changes its node.
  */
 
 #include <linux/errno.h>
@@ -23,4 +24,21 @@ int tasksetfs_check_input(const char *buf, size_t nbytes)
 	if (strnlen(buf, nbytes) != nbytes)
 		return -EINVAL;
 	return 0;
+}
+
+/**
+ * tasksetfs_check_write() - may this write change a node at all
+ * @of: the open file
+ * @buf: the written bytes, NUL-terminated
+ * @nbytes: how many were written
+ *
+ * The checks every control file that changes its node starts its write
+ * with: the opener's permission, then input no file can parse.
+ *
+ * Return: 0, -EPERM or -EINVAL.
+ */
+int tasksetfs_check_write(struct kernfs_open_file *of, const char *buf,
+			  size_t nbytes)
+{
+	return tasksetfs_may_write(of) ?: tasksetfs_check_input(buf, nbytes);
 }

@@ -38,6 +38,8 @@ int tasksetfs_may_write(struct kernfs_open_file *of);
 
 /* input.c */
 int tasksetfs_check_input(const char *buf, size_t nbytes);
+int tasksetfs_check_write(struct kernfs_open_file *of, const char *buf,
+			  size_t nbytes);
 
 /* dir.c */
 extern struct kernfs_syscall_ops tasksetfs_syscall_ops;

@@ -49,9 +49,7 @@ static ssize_t uts_write(struct kernfs_open_file *of, char *buf,
 	char *field;
 	int ret;
 
-	ret = tasksetfs_may_write(of);
-	if (!ret)
-		ret = tasksetfs_check_input(buf, nbytes);
+	ret = tasksetfs_check_write(of, buf, nbytes);
 	if (ret)
 		return ret;
 	if (len && buf[len - 1] == '\n')

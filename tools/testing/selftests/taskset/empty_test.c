@@ -58,10 +58,7 @@ FIXTURE_SETUP(empty)
 FIXTURE_TEARDOWN(empty)
 {
 	/* A failed test may leave members behind: none may outlive it. */
-	write_str(self->outer, "taskset.kill", "1");
-	write_str(self->web, "taskset.kill", "1");
-	while (waitpid(-1, NULL, 0) > 0)
-		;
+	kill_members((const char *[]){ self->outer, self->web }, 2);
 	rmdir(self->web);
 	rmdir(self->inner);
 	rmdir(self->outer);
@@ -73,14 +70,6 @@ struct member {
 	pid_t pid;
 	int release;
 };
-
-static int move(const char *node, pid_t pid)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%d\n", pid);
-	return write_str(node, "taskset.procs", buf);
-}
 
 /* Fork a child that waits for its release; move it into @node if set. */
 static int spawn(struct member *m, const char *node)
@@ -101,7 +90,7 @@ static int spawn(struct member *m, const char *node)
 	}
 	close(fds[0]);
 	m->release = fds[1];
-	return node ? move(node, m->pid) : 0;
+	return node ? enter_node(node, m->pid) : 0;
 }
 
 /*
@@ -134,26 +123,9 @@ static long emptied(const char *node)
 	return read_key(node, "taskset.events", "emptied");
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Wait up to WAKE_MS for @node's populated to be @want. */
 static long wait_populated(const char *node, long want)
 {
-	long v = -1;
-	int i;
-
-	for (i = 0; i < WAKE_MS / 10; i++) {
-		v = populated(node);
-		if (v == want)
-			break;
-		sleep_ms(10);
-	}
-	return v;
+	return wait_populated_ms(node, want, WAKE_MS);
 }
 
 /* Wait up to WAKE_MS for @path to be gone: true if it is. */
@@ -292,9 +264,7 @@ FIXTURE_SETUP(action)
 
 FIXTURE_TEARDOWN(action)
 {
-	write_str(self->node, "taskset.kill", "1");
-	while (waitpid(-1, NULL, 0) > 0)
-		;
+	kill_members((const char *[]){ self->node }, 1);
 	rmdir(self->inner);
 	rmdir(self->node);
 	tasksetfs_umount_tmp(self->dir);
@@ -322,20 +292,26 @@ static void expect_populated(struct __test_metadata *_metadata,
 static void expect_emptied(struct __test_metadata *_metadata,
 			   const char *node, const char *action, int fd)
 {
+	char buf[64];
+	bool notify;
+
 	if (!strcmp(action, "delete")) {
+		/* Woken when it empties, and again when it is removed. */
+		EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLPRI);
+		if (pread(fd, buf, sizeof(buf), 0) >= 0)
+			EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLPRI);
+		EXPECT_EQ(pread(fd, buf, sizeof(buf), 0), -1);
+		EXPECT_EQ(errno, ENODEV);
 		EXPECT_TRUE(wait_gone(node));
-		/* Woken when it emptied, and again when it was removed. */
-		EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLERR);
 		close(fd);
 		return;
 	}
 	EXPECT_EQ(wait_populated(node, 0), 0);
 	EXPECT_EQ(emptied(node), 1);
-	if (!strcmp(action, "notify")) {
-		EXPECT_TRUE(poll_pri(fd, WAKE_MS) & POLLPRI);
-	} else {
-		EXPECT_EQ(poll_pri(fd, QUIET_MS), 0);
-	}
+	/* Only "notify" wakes its watchers. */
+	notify = !strcmp(action, "notify");
+	EXPECT_EQ(!!(poll_pri(fd, notify ? WAKE_MS : QUIET_MS) & POLLPRI),
+		  notify);
 	EXPECT_TRUE(exists(node));
 	close(fd);
 }
@@ -344,6 +320,7 @@ static void expect_emptied(struct __test_metadata *_metadata,
 TEST_F(action, single_task)
 {
 	struct member m;
+	siginfo_t info;
 	int fd;
 
 	ASSERT_EQ(spawn(&m, self->inner), 0);
@@ -352,8 +329,11 @@ TEST_F(action, single_task)
 	expect_populated(_metadata, self->inner, fd);
 	release(&m);
 	expect_emptied(_metadata, self->inner, variant->on_empty, fd);
-	/* Still a zombie: nobody reaped it. */
-	EXPECT_EQ(waitpid(m.pid, NULL, WNOHANG), m.pid);
+	/* Emptied before anyone reaped it: a zombie now, still no member. */
+	ASSERT_EQ(waitid(P_PID, m.pid, &info, WEXITED | WNOWAIT), 0);
+	if (exists(self->inner))
+		EXPECT_EQ(populated(self->inner), 0);
+	EXPECT_EQ(reap(&m), 0);
 }
 
 static int thread_release[2];
@@ -401,7 +381,7 @@ TEST_F(action, last_thread_empties)
 		syscall(SYS_exit, 0);	/* the leader alone */
 	}
 	ASSERT_EQ(read(ready[0], &c, 1), 1);
-	ASSERT_EQ(move(self->inner, pid), 0);
+	ASSERT_EQ(enter_node(self->inner, pid), 0);
 	fd = watch(self->inner, variant->on_empty);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(write(go_leader[1], "x", 1), 1);
@@ -469,8 +449,8 @@ TEST_F(empty, move_between_nested_nodes)
 	struct member a;
 
 	ASSERT_EQ(spawn(&a, self->inner), 0);
-	ASSERT_EQ(move(self->outer, a.pid), 0);
-	ASSERT_EQ(move(self->inner, a.pid), 0);
+	ASSERT_EQ(enter_node(self->outer, a.pid), 0);
+	ASSERT_EQ(enter_node(self->inner, a.pid), 0);
 	EXPECT_EQ(emptied(self->outer), 0);
 	EXPECT_EQ(emptied(self->inner), 1);
 	release(&a);
@@ -521,7 +501,7 @@ TEST_F(empty, populated_exact_through_fork_setns_exec)
 		_exit(4);
 	}
 	close(ready[1]);
-	ASSERT_EQ(move(self->web, pid), 0);
+	ASSERT_EQ(enter_node(self->web, pid), 0);
 	ASSERT_EQ(write(go[1], "x", 1), 1);
 	ASSERT_EQ(read(ready[0], &c, 1), 1);
 	EXPECT_EQ(populated(self->web), 1);
@@ -702,14 +682,14 @@ TEST_F_TIMEOUT(empty, delete_races_with_a_move, 240)
 			reap(&a);
 		if (i % 4 == 3)
 			ASSERT_TRUE(wait_gone(self->web));
-		ret = move(self->web, b.pid);
+		ret = enter_node(self->web, b.pid);
 		ASSERT_EQ(node_of(b.pid, buf, sizeof(buf)), 0);
 		if (!ret) {
 			won++;
 			ASSERT_STREQ(buf, "/web\n");
 			ASSERT_TRUE(exists(self->web));
 			ASSERT_EQ(populated(self->web), 1);
-			ASSERT_EQ(move(self->dir, b.pid), 0);
+			ASSERT_EQ(enter_node(self->dir, b.pid), 0);
 		} else {
 			lost++;
 			ASSERT_TRUE(ret == -ENOENT || ret == -ENODEV)

@@ -51,22 +51,11 @@ FIXTURE_SETUP(kill)
 FIXTURE_TEARDOWN(kill)
 {
 	/* A failed test may leave members behind: none may outlive it. */
-	write_str(self->outer, "taskset.kill", "1");
-	write_str(self->other, "taskset.kill", "1");
-	while (waitpid(-1, NULL, 0) > 0)
-		;
+	kill_members((const char *[]){ self->outer, self->other }, 2);
 	rmdir(self->inner);
 	rmdir(self->outer);
 	rmdir(self->other);
 	tasksetfs_umount_tmp(self->dir);
-}
-
-static int move(const char *node, pid_t pid)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%d\n", pid);
-	return write_str(node, "taskset.procs", buf);
 }
 
 /* A child that sleeps until killed, moved into @node. */
@@ -78,7 +67,7 @@ static pid_t sleeper(const char *node)
 		for (;;)
 			pause();
 	}
-	if (pid > 0 && node && move(node, pid)) {
+	if (pid > 0 && node && enter_node(node, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -100,25 +89,9 @@ static bool alive(pid_t pid)
 	return waitpid(pid, NULL, WNOHANG) == 0;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 static long wait_populated(const char *node, long want)
 {
-	long v = -1;
-	int i;
-
-	for (i = 0; i < WAKE_MS / 10; i++) {
-		v = read_key(node, "taskset.events", "populated");
-		if (v == want)
-			break;
-		sleep_ms(10);
-	}
-	return v;
+	return wait_populated_ms(node, want, WAKE_MS);
 }
 
 TEST_F(kill, only_1_is_accepted)
@@ -247,7 +220,7 @@ TEST_F_TIMEOUT(kill, fork_bomb, 120)
 			sleep_ms(BOMB_INTERVAL_MS);
 		}
 	}
-	ASSERT_EQ(move(self->outer, bomb), 0);
+	ASSERT_EQ(enter_node(self->outer, bomb), 0);
 	ASSERT_EQ(write(ready[1], "x", 1), 1);
 	/* Until half of them exist: the kill races with the rest. */
 	while (atomic_load(forked) < BOMB_MAX / 2)

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -214,6 +216,54 @@ static inline unsigned long node_ns_ino(const char *dir, const char *type)
 
 	node_ns(dir, type, &ino, NULL, NULL);
 	return ino;
+}
+
+/* Write "@pid\n" to @node/taskset.procs, as echo does: 0, or -errno. */
+static inline int enter_node(const char *node, pid_t pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d\n", pid);
+	return write_str(node, "taskset.procs", buf);
+}
+
+static inline void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Poll @node/taskset.events every 10 ms, for up to @ms, until populated
+ * is @want: the last value read.
+ */
+static inline long wait_populated_ms(const char *node, long want, long ms)
+{
+	long v = -1;
+	long i;
+
+	for (i = 0; i < ms / 10; i++) {
+		v = read_key(node, "taskset.events", "populated");
+		if (v == want)
+			break;
+		sleep_ms(10);
+	}
+	return v;
+}
+
+/*
+ * Teardown: kill what a failed test left in the @nr nodes, and reap
+ * every child, so that none outlives the test and the nodes can go.
+ */
+static inline void kill_members(const char * const *nodes, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		write_str(nodes[i], "taskset.kill", "1");
+	while (waitpid(-1, NULL, 0) > 0)
+		;
 }
 
 #endif /* __TASKSET_UTIL_H */

@@ -603,59 +603,76 @@ static void let_settle(void)
 	nanosleep(&ts, NULL);
 }
 
+/* A child moved into @dir, which stamps exit_time and exits on demand. */
+struct stamping_member {
+	pid_t pid;
+	int go[2];
+	int events;
+	char buf[128];
+};
+
+static void member_enter(struct stamping_member *m, const char *dir,
+			 const char *procs, const char *events)
+{
+	char path[128], id[16];
+
+	m->pid = stamping_child(m->go);
+	snprintf(id, sizeof(id), "%d\n", m->pid);
+	snprintf(path, sizeof(path), "%s/%s", dir, procs);
+	write_file(path, id);
+	snprintf(path, sizeof(path), "%s/%s", dir, events);
+	m->events = open_events(path, m->buf, sizeof(m->buf));
+}
+
+static void member_exit(struct stamping_member *m)
+{
+	let_settle();
+	if (write(m->go[1], "x", 1) != 1)
+		die("go");
+}
+
+/* The time from the member's exit to now; reap it. */
+static long long member_since_exit(struct stamping_member *m)
+{
+	long long t1 = now_ns();
+
+	close(m->events);
+	close(m->go[1]);
+	reap(m->pid);
+	return t1 - *exit_time;
+}
+
 static long long node_empty_delete_once(void)
 {
-	char id[16], buf[128];
-	long long t1;
-	int go[2], fd;
-	pid_t pid;
+	struct stamping_member m;
 
 	if (mkdir(NODE_GONE, 0755))
 		die("mkdir gone");
-	pid = stamping_child(go);
-	snprintf(id, sizeof(id), "%d\n", pid);
-	write_file(NODE_GONE "/taskset.procs", id);
+	member_enter(&m, NODE_GONE, "taskset.procs", "taskset.events");
 	write_file(NODE_GONE "/taskset.on_empty", "delete");
-	fd = open_events(NODE_GONE "/taskset.events", buf, sizeof(buf));
-	let_settle();
-	if (write(go[1], "x", 1) != 1)
-		die("go");
+	member_exit(&m);
 	/* Woken when it empties, then when it is gone. */
 	while (!access(NODE_GONE, F_OK))
-		wait_event(fd, buf, sizeof(buf));
-	t1 = now_ns();
-	close(fd);
-	close(go[1]);
-	reap(pid);
-	return t1 - *exit_time;
+		wait_event(m.events, m.buf, sizeof(m.buf));
+	return member_since_exit(&m);
 }
 
 static long long cgroup_populated_0_once(void)
 {
-	char id[16], buf[128];
-	long long t1;
-	int go[2], fd;
-	pid_t pid;
+	struct stamping_member m;
+	long long t;
 
 	if (mkdir(CGROUP_GONE, 0755))
 		die("mkdir cgroup gone");
-	pid = stamping_child(go);
-	snprintf(id, sizeof(id), "%d\n", pid);
-	write_file(CGROUP_GONE "/cgroup.procs", id);
-	fd = open_events(CGROUP_GONE "/cgroup.events", buf, sizeof(buf));
-	let_settle();
-	if (write(go[1], "x", 1) != 1)
-		die("go");
+	member_enter(&m, CGROUP_GONE, "cgroup.procs", "cgroup.events");
+	member_exit(&m);
 	do
-		wait_event(fd, buf, sizeof(buf));
-	while (!strstr(buf, "populated 0"));
-	t1 = now_ns();
-	close(fd);
-	close(go[1]);
-	reap(pid);
+		wait_event(m.events, m.buf, sizeof(m.buf));
+	while (!strstr(m.buf, "populated 0"));
+	t = member_since_exit(&m);
 	if (rmdir(CGROUP_GONE))
 		die("rmdir cgroup gone");
-	return t1 - *exit_time;
+	return t;
 }
 
 static void run_latency(const char *name, long long (*once)(void))
