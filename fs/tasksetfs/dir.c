@@ -4,8 +4,9 @@
  *
  * mkdir makes a node under the directory's node, inheriting every state
  * of its parent. Any name kernfs accepts will do, but for the names of
- * control files, present or to come: a name starting with "taskset." or
- * "<facet>." is refused with EINVAL, as is one with a newline (which
+ * control files, present or to come, and of nodes that clone3() and
+ * unshare() make: a name starting with "taskset.", "<facet>." or
+ * "clone." is refused with EINVAL, as is one with a newline (which
  * would break the line formats of /proc/PID/taskset).
  *
  * rmdir of a node with children or members fails with EBUSY; the root
@@ -30,6 +31,8 @@
 
 /* The prefix of the core files' names, before the dot. */
 static const char core_prefix[] = "taskset";
+/* The prefix of the names of nodes made by clone3() and unshare(). */
+static const char clone_prefix[] = "clone";
 
 /* Could @name be the name of a control file, now or later? */
 static bool name_is_reserved(const char *name)
@@ -41,6 +44,8 @@ static bool name_is_reserved(const char *name)
 		return false;
 	len = dot - name;
 	if (len == strlen(core_prefix) && !memcmp(name, core_prefix, len))
+		return true;
+	if (len == strlen(clone_prefix) && !memcmp(name, clone_prefix, len))
 		return true;
 	return taskset_facet_by_name(name, len);
 }
@@ -73,11 +78,36 @@ static struct kernfs_node *create_dir(struct taskset *parent,
 	return kn;
 }
 
+/**
+ * tasksetfs_publish_node() - give a created node its directory, and link it
+ * @ts: the node, from taskset_node_create(), with its states in place
+ * @name: its name, unique among its parent's children
+ * @mode: its directory's mode
+ *
+ * The directory appears complete, with its files, once the node is in
+ * the hierarchy. On failure, the caller puts the node.
+ *
+ * Context: taskset_mutex held.
+ * Return: 0, or an errno (EEXIST for a name taken).
+ */
+int tasksetfs_publish_node(struct taskset *ts, const char *name,
+			   umode_t mode)
+{
+	struct kernfs_node *kn;
+
+	lockdep_assert_held(&taskset_mutex);
+	kn = create_dir(ts->parent, ts, name, mode);
+	if (IS_ERR(kn))
+		return PTR_ERR(kn);
+	taskset_node_link(ts, kn);
+	kernfs_activate(kn);
+	return 0;
+}
+
 static int tasksetfs_mkdir(struct kernfs_node *parent_kn, const char *name,
 			   umode_t mode)
 {
 	struct taskset *parent = parent_kn->priv, *ts;
-	struct kernfs_node *kn;
 	int ret;
 
 	ret = tasksetfs_may_change(current_cred(), parent);
@@ -86,30 +116,15 @@ static int tasksetfs_mkdir(struct kernfs_node *parent_kn, const char *name,
 	if (ret)
 		return ret;
 
-	mutex_lock(&taskset_mutex);
-	if (parent->dead) {
-		ret = -ENOENT;
-		goto unlock;
-	}
-	ts = taskset_node_create(parent);
-	if (!ts) {
-		ret = -ENOMEM;
-		goto unlock;
-	}
-	kn = create_dir(parent, ts, name, mode);
-	if (IS_ERR(kn)) {
-		ret = PTR_ERR(kn);
-		goto put;
-	}
-	taskset_node_link(ts, kn);
-	kernfs_activate(kn);
-	mutex_unlock(&taskset_mutex);
-	return 0;
-
-put:
-	taskset_put(ts);
-unlock:
-	mutex_unlock(&taskset_mutex);
+	guard(mutex)(&taskset_mutex);
+	if (parent->dead)
+		return -ENOENT;
+	ts = taskset_node_create(parent, current_user_ns());
+	if (IS_ERR(ts))
+		return PTR_ERR(ts);
+	ret = tasksetfs_publish_node(ts, name, mode);
+	if (ret)
+		taskset_put(ts);
 	return ret;
 }
 

@@ -293,6 +293,8 @@ extern struct taskset_file uts_taskset_files[];
  *	previous one, later.
  * @delete_work: removes the node once it is empty, when @on_empty says
  *	so; holds a reference on the node while queued.
+ * @ucounts: the charge of the node to its creator, against
+ *	/proc/sys/user/max_tasksets.
  * @rcu: frees the node after a grace period.
  */
 struct taskset {
@@ -314,6 +316,7 @@ struct taskset {
 	unsigned long events_notified_at;
 	struct timer_list events_timer;
 	struct work_struct delete_work;
+	struct ucounts *ucounts;
 	struct rcu_head rcu;
 };
 
@@ -328,7 +331,8 @@ struct ns_common *taskset_ns(const struct taskset *ts,
 const struct taskset_facet *taskset_facet_by_name(const char *name,
 						  size_t len);
 
-struct taskset *taskset_node_create(struct taskset *parent);
+struct taskset *taskset_node_create(struct taskset *parent,
+				    struct user_namespace *user_ns);
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
 bool taskset_node_busy(const struct taskset *ts);
 int taskset_node_enter(struct taskset *ts);
@@ -351,6 +355,18 @@ void taskset_notify_removed(struct taskset *ts);
 
 /* kernel/taskset/kill.c */
 void taskset_kill(struct taskset *ts);
+
+/* fs/tasksetfs/dir.c */
+#ifdef CONFIG_TASKSET_FS
+int tasksetfs_publish_node(struct taskset *ts, const char *name,
+			   umode_t mode);
+#else
+static inline int tasksetfs_publish_node(struct taskset *ts, const char *name,
+					 umode_t mode)
+{
+	return -EINVAL;
+}
+#endif
 
 /**
  * struct taskset_ns_change - new namespace states for a node, prepared

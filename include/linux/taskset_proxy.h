@@ -137,6 +137,35 @@ struct taskset_proxy **taskset_proxy_snapshot(size_t *nr);
 void taskset_proxy_snapshot_put(struct taskset_proxy **proxies, size_t nr);
 void taskset_proxy_read_stats(struct taskset_proxy_stats *stats);
 void __init taskset_proxy_cache_init(void);
+
 void __init taskset_proxy_publish_initial(void);
+
+#ifdef CONFIG_TASKSET
+int taskset_clone_node(struct nsproxy *work, unsigned long flags,
+		       struct user_namespace *user_ns);
+void taskset_clone_node_done(struct taskset *node);
+#else
+static inline int taskset_clone_node(struct nsproxy *work, unsigned long flags,
+				     struct user_namespace *user_ns)
+{
+	return -EINVAL;
+}
+
+static inline void taskset_clone_node_done(struct taskset *node)
+{
+}
+#endif
+
+/**
+ * taskset_clone_node_of() - the node that CLONE_NEWTASKSET made for a proxy
+ * @nsp: the shared proxy of the call's new states
+ *
+ * Return: its node, whose creation reference the caller now owns and
+ * passes to taskset_clone_node_done().
+ */
+static inline struct taskset *taskset_clone_node_of(struct nsproxy *nsp)
+{
+	return to_taskset_proxy(nsp)->node;
+}
 
 #endif /* _LINUX_TASKSET_PROXY_H */

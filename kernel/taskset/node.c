@@ -12,6 +12,7 @@
  * grace period, so that a reader that found it under RCU may look at it.
  */
 
+#include <linux/cred.h>
 #include <linux/kernfs.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -44,22 +45,33 @@ unsigned long taskset_nr_nodes(void)
 /**
  * taskset_node_create() - allocate a child node
  * @parent: the node it is created under, live
+ * @user_ns: the user namespace whose max_tasksets limits the caller
  *
  * The new node inherits every state of @parent and owns none; it holds a
- * reference on @parent and on each of its namespaces. It is not in the
- * hierarchy until taskset_node_link().
+ * reference on @parent and on each of its namespaces, and is charged to
+ * the caller's effective uid in @user_ns and its ancestors. It is not in
+ * the hierarchy until taskset_node_link().
  *
  * Context: taskset_mutex held.
- * Return: the node, with one reference, or NULL without memory.
+ * Return: the node, with one reference; ERR_PTR(-ENOMEM), or
+ * ERR_PTR(-ENOSPC) over the limit.
  */
-struct taskset *taskset_node_create(struct taskset *parent)
+struct taskset *taskset_node_create(struct taskset *parent,
+				    struct user_namespace *user_ns)
 {
+	struct ucounts *ucounts;
 	struct taskset *ts;
 
 	lockdep_assert_held(&taskset_mutex);
+	ucounts = inc_ucount(user_ns, current_euid(), UCOUNT_TASKSETS);
+	if (!ucounts)
+		return ERR_PTR(-ENOSPC);
 	ts = kzalloc(sizeof(*ts), GFP_KERNEL_ACCOUNT);
-	if (!ts)
-		return NULL;
+	if (!ts) {
+		dec_ucount(ucounts, UCOUNT_TASKSETS);
+		return ERR_PTR(-ENOMEM);
+	}
+	ts->ucounts = ucounts;
 	refcount_set(&ts->ref, 1);
 	INIT_LIST_HEAD(&ts->children);
 	INIT_LIST_HEAD(&ts->sibling);
@@ -258,6 +270,7 @@ void taskset_release(struct taskset *ts)
 		return;
 	taskset_empty_release(ts);
 	taskset_put_namespaces(&ts->ns_states);
+	dec_ucount(ts->ucounts, UCOUNT_TASKSETS);
 	kernfs_put(ts->kn);
 	kfree_rcu(ts, rcu);
 	taskset_put(parent);
