@@ -45,6 +45,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef CLONE_NEWTASKSET
+#define CLONE_NEWTASKSET 0x00000040
+#endif
+
 #define SHARERS 100
 #define MANY_PROXIES 10000
 #define TASKSETFS "/sys/fs/taskset"
@@ -121,6 +125,25 @@ static void op_fork_unshare_uts(long i)
 	if (pid == 0)
 		_exit(unshare(CLONE_NEWUTS) ? 1 : 0);
 	reap(pid);
+}
+
+/*
+ * A child's unshare of a uts namespace and, on a kernel with task sets,
+ * of a node owning it (CLONE_NEWTASKSET), deleted once the child exits:
+ * against the unshare of the uts namespace alone on the unpatched
+ * kernel. Rounds last until the node and namespace are freed.
+ */
+static unsigned long newtaskset_flag;
+
+static void op_unshare_newtaskset(long i)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUTS | newtaskset_flag) ? 1 : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || status)
+		die("unshare CLONE_NEWTASKSET");
 }
 
 static void op_setns_pidfd(long i)
@@ -837,6 +860,9 @@ int main(int argc, char **argv)
 	setup_targets();
 	run_paths();
 	run_in_node("fork_exit_wait_in_node", op_fork);
+	if (have_tasksetfs())
+		newtaskset_flag = CLONE_NEWTASKSET;
+	run_n("unshare_newtaskset", op_unshare_newtaskset, iterations, true);
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
 	run("setns_pidfd_shared", op_setns_pidfd);
