@@ -389,6 +389,8 @@ static void make_nodes_upto(long nr)
 
 	if (!have_tasksetfs())
 		return;
+	/* Each node is charged to root, against max_tasksets. */
+	write_sysctl("/proc/sys/user/max_tasksets", 2 * nr);
 	for (i = stat_value("nodes"); i < nr; i++) {
 		snprintf(path, sizeof(path), TASKSETFS "/n%ld", i);
 		if (mkdir(path, 0755))
