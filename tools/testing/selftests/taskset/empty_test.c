@@ -128,18 +128,9 @@ static long wait_populated(const char *node, long want)
 	return wait_populated_ms(node, want, WAKE_MS);
 }
 
-/* Wait up to WAKE_MS for @path to be gone: true if it is. */
 static bool wait_gone(const char *path)
 {
-	struct stat st;
-	int i;
-
-	for (i = 0; i < WAKE_MS / 10; i++) {
-		if (stat(path, &st) && errno == ENOENT)
-			return true;
-		sleep_ms(10);
-	}
-	return false;
+	return wait_gone_ms(path, WAKE_MS);
 }
 
 static bool exists(const char *path)

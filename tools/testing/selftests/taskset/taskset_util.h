@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -250,6 +251,20 @@ static inline long wait_populated_ms(const char *node, long want, long ms)
 		sleep_ms(10);
 	}
 	return v;
+}
+
+/* Poll every 10 ms, for up to @ms, until @path is gone: true if it is. */
+static inline bool wait_gone_ms(const char *path, long ms)
+{
+	struct stat st;
+	long i;
+
+	for (i = 0; i < ms / 10; i++) {
+		if (stat(path, &st) && errno == ENOENT)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
 }
 
 /*
