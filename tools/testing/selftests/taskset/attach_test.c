@@ -931,8 +931,38 @@ static void *race_thread(void *arg)
 /*
  * The move and the rmdir start together, each in turn from the thread
  * that goes first: a move waits for its target to switch, and an rmdir
- * in that window finds it in flight.
+ * in that window finds it in flight. Which one wins is the scheduler's
+ * choice (on one CPU, it may always be the same): every fourth iteration
+ * runs the move first, and every fourth the rmdir, so that both
+ * outcomes are checked on every run.
  */
+static void race_or_order(struct racer *r, int order, int *mv, int *rm)
+{
+	pthread_t t;
+	int mine;
+
+	if (order == 2) {
+		*mv = race_op(r, false);
+		*rm = race_op(r, true);
+		return;
+	}
+	if (order == 3) {
+		*rm = race_op(r, true);
+		*mv = race_op(r, false);
+		return;
+	}
+	r->rmdir = order;
+	if (pthread_create(&t, NULL, race_thread, r)) {
+		*mv = *rm = -EAGAIN;
+		return;
+	}
+	atomic_store(&r->go, 1);
+	mine = race_op(r, !r->rmdir);
+	pthread_join(t, NULL);
+	*mv = r->rmdir ? mine : r->ret;
+	*rm = r->rmdir ? r->ret : mine;
+}
+
 TEST_F_TIMEOUT(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node, 180)
 {
 	pid_t pid = sleeper(self, 0);
@@ -942,17 +972,11 @@ TEST_F_TIMEOUT(attach, rmdir_racing_a_move_leaves_no_task_in_a_dead_node, 180)
 	ASSERT_GT(pid, 0);
 	snprintf(tmp, sizeof(tmp), "%s/tmp", self->dir);
 	for (i = 0; i < 200; i++) {
-		struct racer r = { .node = tmp, .pid = pid, .rmdir = i % 2 };
-		int mv, rm, mine;
-		pthread_t t;
+		struct racer r = { .node = tmp, .pid = pid };
+		int mv, rm;
 
 		ASSERT_EQ(mkdir(tmp, 0755), 0);
-		ASSERT_EQ(pthread_create(&t, NULL, race_thread, &r), 0);
-		atomic_store(&r.go, 1);
-		mine = race_op(&r, !r.rmdir);
-		pthread_join(t, NULL);
-		mv = r.rmdir ? mine : r.ret;
-		rm = r.rmdir ? r.ret : mine;
+		race_or_order(&r, i % 4, &mv, &rm);
 		if (mv == 0) {
 			/* The move won: the node stayed, with its member. */
 			ASSERT_EQ(rm, -EBUSY);
