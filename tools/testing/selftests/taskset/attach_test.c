@@ -28,7 +28,6 @@
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
 
-#define NOBODY		65534
 #define NR_THREADS	4
 
 FIXTURE(attach) {

@@ -32,7 +32,6 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
-#define NOBODY		65534
 #define WAKE_MS		5000
 #define NAME_CYCLES	10000
 #define MAX_TASKSETS	"/proc/sys/user/max_tasksets"

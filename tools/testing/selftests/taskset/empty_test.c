@@ -192,6 +192,28 @@ TEST_F(empty, on_empty_is_ignore_notify_or_delete)
 	EXPECT_TRUE(exists(self->web));
 }
 
+/*
+ * The opener's credentials decide: a file opened by nobody changes
+ * nothing even when root writes it; one opened by root and handed to
+ * nobody does.
+ */
+TEST_F(empty, on_empty_obeys_its_opener)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/taskset.on_empty", self->web);
+	ASSERT_EQ(chmod(path, 0666), 0);
+	EXPECT_EQ(write_as(self->web, "taskset.on_empty", "notify", NOBODY, 0),
+		  -EPERM);
+	ASSERT_GT(read_at(self->web, "taskset.on_empty", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "ignore\n");
+
+	EXPECT_EQ(write_as(self->web, "taskset.on_empty", "notify", 0, NOBODY),
+		  0);
+	ASSERT_GT(read_at(self->web, "taskset.on_empty", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "notify\n");
+}
+
 TEST_F(empty, root_has_no_empty_action)
 {
 	char buf[64];

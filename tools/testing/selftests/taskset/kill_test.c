@@ -128,6 +128,24 @@ TEST_F(kill, empty_node)
 	EXPECT_EQ(read_key(self->outer, "taskset.events", "populated"), 0);
 }
 
+/* As every control file, taskset.kill obeys its opener's credentials. */
+TEST_F(kill, obeys_its_opener)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+
+	pid = sleeper(self->outer);
+	ASSERT_GT(pid, 0);
+	snprintf(path, sizeof(path), "%s/taskset.kill", self->outer);
+	ASSERT_EQ(chmod(path, 0222), 0);
+	EXPECT_EQ(write_as(self->outer, "taskset.kill", "1", NOBODY, 0), -EPERM);
+	sleep_ms(100);
+	EXPECT_TRUE(alive(pid));
+
+	EXPECT_EQ(write_as(self->outer, "taskset.kill", "1", 0, NOBODY), 0);
+	EXPECT_TRUE(killed(pid));
+}
+
 /* The subtree's processes die; the others live. */
 TEST_F(kill, kills_the_subtree_only)
 {

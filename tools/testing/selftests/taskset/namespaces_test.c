@@ -20,7 +20,6 @@
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
 
-#define NOBODY 65534
 #define NR_HOLDERS 200
 #define LISTING_SIZE (1024 * 1024)
 

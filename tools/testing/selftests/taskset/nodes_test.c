@@ -277,8 +277,8 @@ TEST_F(nodes, unprivileged_mkdir_rmdir_refused)
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (child == 0) {
-		if (setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(2);
 		if (!mkdir(evil, 0755) || errno != EPERM)
 			_exit(3);

@@ -182,6 +182,44 @@ static inline int write_str(const char *dir, const char *name, const char *s)
 	return write_at(dir, name, s, strlen(s));
 }
 
+#define NOBODY	65534
+
+/*
+ * Write @s to @dir/@name through a file opened with uid @opener, by a
+ * process whose uids are all @writer, in a child that starts as root:
+ * tasksetfs checks a write with its opener's credentials. The file must
+ * be open to @opener. Returns 0, the write's -errno, or -ECHILD if the
+ * child could not get there.
+ */
+static inline int write_as(const char *dir, const char *name, const char *s,
+			   uid_t opener, uid_t writer)
+{
+	char path[PATH_MAX];
+	int status, fd;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0) {
+		/* Open as @opener, keeping the saved uid's way back to root. */
+		if (setresuid(0, opener, 0))
+			_exit(255);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || setresuid(0, 0, 0) ||
+		    setresuid(writer, writer, writer))
+			_exit(255);
+		if (write(fd, s, strlen(s)) < 0)
+			_exit(errno);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -ECHILD;
+	return -WEXITSTATUS(status);
+}
+
 /*
  * The line of facet @type in @dir/taskset.ns: its inode and owner inode,
  * and whether it is owned. Returns 0, or -1 if there is no such line.

@@ -410,7 +410,7 @@ TEST_F(tasksetfs, unprivileged_mount_refused)
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (child == 0) {
-		if (setgid(65534) || setuid(65534))
+		if (setgid(NOBODY) || setuid(NOBODY))
 			_exit(255);
 		if (!mount("none", self->dir2, "tasksetfs", 0, NULL))
 			_exit(0);
