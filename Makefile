@@ -29,10 +29,13 @@ tree: deps
 kernel: deps
 	@$(S)/build-kernel.sh test $(TEST_CONFIG) >/dev/null
 
-# Boot and show what tasksetfs can do so far, then power off.
+# Boot and show what tasksetfs can do so far, then power off. Every
+# image has the tools of tools/tasksets/ (tsrun) in /bin: make-initramfs.sh
+# installs those of the directory TASKSET_TOOLS names.
 run: kernel
-	@$(S)/stage.sh "initramfs: busybox and the demo"
-	@$(S)/make-initramfs.sh $(BUILD)/initramfs/demo.cpio $(S)/guest/demo-init.sh
+	@$(S)/stage.sh "initramfs: busybox, tsrun and the demo"
+	@t=$$($(S)/build-tools.sh test) && TASKSET_TOOLS=$$t \
+	$(S)/make-initramfs.sh $(BUILD)/initramfs/demo.cpio $(S)/guest/demo-init.sh
 	@$(S)/stage.sh "boot: QEMU, the demo's output follows"
 	@$(S)/run-qemu.sh --timeout 300 --append quiet --log $(BUILD)/logs/run-$$(date +%Y%m%d-%H%M%S).log \
 		$(KERNEL) $(BUILD)/initramfs/demo.cpio
@@ -40,18 +43,21 @@ run: kernel
 
 # An interactive busybox shell on the serial console.
 shell: kernel
-	@$(S)/make-initramfs.sh $(BUILD)/initramfs/shell.cpio $(S)/guest/shell-init.sh
+	@t=$$($(S)/build-tools.sh test) && TASKSET_TOOLS=$$t \
+	$(S)/make-initramfs.sh $(BUILD)/initramfs/shell.cpio $(S)/guest/shell-init.sh
 	@$(S)/run-qemu.sh --interactive --log $(BUILD)/logs/shell-$$(date +%Y%m%d-%H%M%S).log \
 		$(KERNEL) $(BUILD)/initramfs/shell.cpio
 
 test: kernel
-	@d=$$($(S)/build-selftests.sh test) && $(S)/boot-tests.sh $(KERNEL) test $$d
+	@d=$$($(S)/build-selftests.sh test) && t=$$($(S)/build-tools.sh test) && \
+	TASKSET_TOOLS=$$t $(S)/boot-tests.sh $(KERNEL) test $$d
 
 # The same tests on a kernel with KASAN and kmemleak (slower to build and
 # to boot).
 test-kasan: deps
 	@k=$$($(S)/build-kernel.sh kasan $(TEST_CONFIG) $(CFG)/kasan.config) && d=$$($(S)/build-selftests.sh kasan) && \
-	$(S)/boot-tests.sh $$k kasan $$d -- --mem 1024 --timeout 900
+	t=$$($(S)/build-tools.sh kasan) && \
+	TASKSET_TOOLS=$$t $(S)/boot-tests.sh $$k kasan $$d -- --mem 1024 --timeout 900
 
 # The kernel's own selftests of the paths the proxy took over, on the
 # patched and an unpatched kernel of the same configuration.
@@ -68,7 +74,8 @@ check: kernel
 	@$(S)/check.sh
 
 clean:
-	rm -rf $(BUILD)/kernel $(BUILD)/selftests $(BUILD)/initramfs $(BUILD)/logs
+	rm -rf $(BUILD)/kernel $(BUILD)/selftests $(BUILD)/tools $(BUILD)/initramfs \
+		$(BUILD)/logs
 
 distclean:
 	rm -rf $(BUILD)

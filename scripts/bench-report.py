@@ -29,6 +29,10 @@ SAME_KERNEL = [
     ("node_mkdir_rmdir", "node_mkdir_rmdir", "cgroup", "cgroup_mkdir_rmdir"),
     ("node_facets_uts_ipc_net", "node_facets_uts_ipc_net", "unshare",
      "fork_unshare_uts_ipc_net"),
+    ("spawn_into", "node_spawn_into", "cgroup", "cgroup_spawn_into"),
+    # The child enters by itself after a fork: the flag must be faster.
+    ("spawn_then_enter", "node_spawn_then_enter", "spawn_into",
+     "node_spawn_into"),
 ] + [(move + nodes, "node_" + move + nodes, "cgroup",
       "cgroup_" + move + nodes)
      for nodes in ("", "_10000_nodes")

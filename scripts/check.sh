@@ -42,6 +42,7 @@ checkpatch() {
 
 sources=$(cd "$TOP" && git ls-files --cached --others --exclude-standard \
 	-- Kconfig.taskset kernel include fs ipc tools/testing/selftests/taskset \
+	tools/tasksets \
 	Documentation || true)
 code=$(echo "$sources" | grep -E '(\.[ch]|Kconfig[^/]*|Makefile)$' || true)
 echo "check: checkpatch --strict on $(echo "$code" | wc -w) files"

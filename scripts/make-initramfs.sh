@@ -6,7 +6,10 @@
 # Writes an uncompressed newc cpio archive to OUT holding the static
 # busybox of Debian's busybox-static with a link per applet in /bin, INIT
 # as /init, scripts/guest/lib.sh as /lib/guest.sh, and each SRC (a file
-# or a directory, copied whole) at DEST.
+# or a directory, copied whole) at DEST. If TASKSET_TOOLS names a
+# directory (scripts/build-tools.sh's output), each program in it is
+# installed in /bin too, in place of a busybox applet of the same name:
+# callers such as scripts/boot-tests.sh need not know about the tools.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +30,16 @@ for applet in $("$busybox" --list); do
 done
 install -m 0755 "$init" "$root/init"
 install -m 0644 "$TOP/scripts/guest/lib.sh" "$root/lib/guest.sh"
+if [ -n "${TASKSET_TOOLS:-}" ]; then
+	[ -d "$TASKSET_TOOLS" ] || die "TASKSET_TOOLS=$TASKSET_TOOLS: no such directory"
+	for tool in "$TASKSET_TOOLS"/*; do
+		if [ ! -f "$tool" ] || [ ! -x "$tool" ]; then
+			continue
+		fi
+		rm -f "$root/bin/${tool##*/}"
+		install -m 0755 "$tool" "$root/bin/${tool##*/}"
+	done
+fi
 for spec in "$@"; do
 	src=${spec%%:*}
 	dest=$root/${spec#*:}

@@ -40,14 +40,21 @@ stage=$(mktemp -d "$BUILD/refresh.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/a"
 # Patches that touch none of these files change nothing here; those that
-# do are applied whole, so the staging copy holds all the files they touch.
-touching=()
-for p in "${before[@]}"; do
-	comm -12 <(files_of_patch "$p" | sort -u) <(echo "$files") | grep -q . &&
-		touching+=("$p")
+# do are applied whole, so the staging copy holds all the files they touch,
+# and the earlier patches that touch those files too, until none is added.
+staged=$files
+while :; do
+	touching=()
+	for p in "${before[@]}"; do
+		comm -12 <(files_of_patch "$p" | sort -u) <(echo "$staged") |
+			grep -q . && touching+=("$p")
+	done
+	more=$( { echo "$staged"; for p in "${touching[@]}"; do
+		files_of_patch "$p"; done; } | sed '/^$/d' | sort -u)
+	[ "$more" = "$staged" ] && break
+	staged=$more
 done
-for f in $( { echo "$files"; for p in "${touching[@]}"; do
-		files_of_patch "$p"; done; } | sort -u); do
+for f in $staged; do
 	[ -f "$PRISTINE/$f" ] || continue
 	mkdir -p "$stage/a/$(dirname "$f")"
 	cp "$PRISTINE/$f" "$stage/a/$f"

@@ -68,6 +68,37 @@ static struct file_system_type tasksetfs_type = {
 	.kill_sb		= kernfs_kill_sb,
 };
 
+/**
+ * tasksetfs_node_get() - the node of an open directory of tasksetfs
+ * @file: the file; opened with O_PATH will do, as for CLONE_INTO_CGROUP
+ *
+ * A directory may outlive its node: the node clears the directory's
+ * pointer to it before it is freed, after an RCU grace period.
+ *
+ * Return: the node, referenced; ERR_PTR(-EBADF) if @file is not a
+ * directory of tasksetfs; ERR_PTR(-ENOENT) if its node is gone.
+ */
+struct taskset *tasksetfs_node_get(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct kernfs_node *kn;
+	struct taskset *ts;
+
+	if (!tasksetfs_root ||
+	    kernfs_root_from_sb(dentry->d_sb) != tasksetfs_root)
+		return ERR_PTR(-EBADF);
+	kn = kernfs_node_from_dentry(dentry);
+	if (!kn || kernfs_type(kn) != KERNFS_DIR)
+		return ERR_PTR(-EBADF);
+
+	rcu_read_lock();
+	ts = rcu_dereference(*(struct taskset __rcu __force **)&kn->priv);
+	if (ts && !taskset_tryget(ts))
+		ts = NULL;
+	rcu_read_unlock();
+	return ts ?: ERR_PTR(-ENOENT);
+}
+
 static int __init tasksetfs_create_root(void)
 {
 	struct kernfs_root *root;

@@ -32,8 +32,7 @@ int tasksetfs_add_facet_files(struct taskset *ts,
 void tasksetfs_remove_facet_files(struct taskset *ts,
 				  const struct taskset_facet *facet);
 
-/* perm.c */
-int tasksetfs_may_change(const struct cred *cred, const struct taskset *ts);
+/* perm.c; tasksetfs_may_change() is in linux/taskset.h */
 int tasksetfs_may_write(struct kernfs_open_file *of);
 
 /* input.c */

@@ -14,6 +14,7 @@
 
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/err.h>
 #include <linux/list.h>
 #include <linux/lockdep_types.h>
 #include <linux/mutex.h>
@@ -26,6 +27,7 @@
 #include <linux/workqueue_types.h>
 
 struct cred;
+struct file;
 struct kernfs_node;
 struct nsset;
 struct kernfs_ops;
@@ -295,6 +297,11 @@ extern struct taskset_file uts_taskset_files[];
  *	so; holds a reference on the node while queued.
  * @ucounts: the charge of the node to its creator, against
  *	/proc/sys/user/max_tasksets.
+ * @kills_started: writes of taskset.kill to the node that began killing
+ *	its subtree (kernel/taskset/kill.c).
+ * @kills_finished: those that have been over, their walk of the tasks
+ *	done. A child cloned into the subtree from outside compares the
+ *	two (kernel/taskset/clone_into.c).
  * @rcu: frees the node after a grace period.
  */
 struct taskset {
@@ -317,6 +324,8 @@ struct taskset {
 	struct timer_list events_timer;
 	struct work_struct delete_work;
 	struct ucounts *ucounts;
+	atomic_long_t kills_started;
+	atomic_long_t kills_finished;
 	struct rcu_head rcu;
 };
 
@@ -355,16 +364,31 @@ void taskset_notify_removed(struct taskset *ts);
 
 /* kernel/taskset/kill.c */
 void taskset_kill(struct taskset *ts);
+unsigned long taskset_kills_finished(const struct taskset *ts);
+unsigned long taskset_kills_started(const struct taskset *ts);
 
-/* fs/tasksetfs/dir.c */
+/* fs/tasksetfs/dir.c, mount.c, perm.c */
 #ifdef CONFIG_TASKSET_FS
 int tasksetfs_publish_node(struct taskset *ts, const char *name,
 			   umode_t mode);
+struct taskset *tasksetfs_node_get(struct file *file);
+int tasksetfs_may_change(const struct cred *cred, const struct taskset *ts);
 #else
 static inline int tasksetfs_publish_node(struct taskset *ts, const char *name,
 					 umode_t mode)
 {
 	return -EINVAL;
+}
+
+static inline struct taskset *tasksetfs_node_get(struct file *file)
+{
+	return ERR_PTR(-EBADF);
+}
+
+static inline int tasksetfs_may_change(const struct cred *cred,
+				       const struct taskset *ts)
+{
+	return -EPERM;
 }
 #endif
 
@@ -416,6 +440,18 @@ static inline struct taskset *taskset_get(struct taskset *ts)
 	if (IS_ENABLED(CONFIG_TASKSET) && ts && ts != &taskset_root)
 		refcount_inc(&ts->ref);
 	return ts;
+}
+
+/**
+ * taskset_tryget() - take a reference on a node that may be going
+ * @ts: the node, found under RCU
+ *
+ * Return: true with a reference taken; false if the node's last one is
+ * gone.
+ */
+static inline bool taskset_tryget(struct taskset *ts)
+{
+	return ts == &taskset_root || refcount_inc_not_zero(&ts->ref);
 }
 
 /**

@@ -34,11 +34,14 @@
 #ifndef _LINUX_TASKSET_ATTACH_H
 #define _LINUX_TASKSET_ATTACH_H
 
+#include <linux/errno.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 
 struct cred;
+struct fs_struct;
+struct kernel_clone_args;
 struct taskset;
 struct taskset_move;
 
@@ -71,6 +74,9 @@ struct taskset_switch {
 };
 
 #ifdef CONFIG_TASKSET
+int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args);
+void taskset_post_fork_into(struct task_struct *p,
+			    struct kernel_clone_args *args);
 int taskset_attach(struct taskset *node, struct task_struct *task,
 		   bool threadgroup, const struct cred *cred);
 
@@ -101,6 +107,17 @@ static inline bool taskset_switch_pending(struct task_struct *tsk)
 	return true;
 }
 #else
+static inline int taskset_fork_into(struct task_struct *p,
+				    struct kernel_clone_args *args)
+{
+	return -EINVAL;
+}
+
+static inline void taskset_post_fork_into(struct task_struct *p,
+					  struct kernel_clone_args *args)
+{
+}
+
 static inline void taskset_fork_init(struct task_struct *p)
 {
 }
@@ -116,5 +133,10 @@ int taskset_switch_prepare(struct taskset_switch *sw, struct taskset *node,
 			   const struct cred *cred);
 void taskset_switch_commit(struct taskset_switch *sw);
 void taskset_switch_abort(struct taskset_switch *sw);
+int taskset_switch_prepare_child(struct taskset_switch *sw,
+				 struct taskset *node, const struct cred *cred,
+				 struct fs_struct *fs);
+struct nsproxy *taskset_switch_commit_child(struct taskset_switch *sw);
+void taskset_switch_abort_child(struct taskset_switch *sw);
 
 #endif /* _LINUX_TASKSET_ATTACH_H */

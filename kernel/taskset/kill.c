@@ -14,6 +14,18 @@
  * SIGKILL came first and the fork fails. A task moved into the subtree
  * while the walk runs may be missed, as a task moved into a cgroup
  * being killed may be: a move is a separate decision of its writer.
+ *
+ * A child cloned into the subtree from outside (CLONE_INTO_TASKSET) has
+ * a parent the kill does not reach. Each node counts the kills of its
+ * subtree that started and those that finished their walk; the clone
+ * notes, before its child can be seen, how many had finished in the
+ * child's node and its ancestors, and compares, once the child is
+ * linked, with how many have started: if they differ, a kill ran, or
+ * began, while the child was being made, and the clone kills the child
+ * itself (kernel/taskset/clone_into.c), as cgroup_post_fork() does with
+ * the kill_seq of a cgroup. If they do not, every kill that could have
+ * missed the child was over before the clone looked, or starts after
+ * the child is linked, and then its walk meets the child.
  */
 
 #include <linux/rcupdate.h>
@@ -60,6 +72,8 @@ void taskset_kill(struct taskset *ts)
 {
 	struct task_struct *g, *t;
 
+	/* Fully ordered: the walk comes after, as a clone expects. */
+	atomic_long_inc_return(&ts->kills_started);
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		/* A SIGKILL of the process is pending in each thread. */
@@ -69,4 +83,39 @@ void taskset_kill(struct taskset *ts)
 			send_sig(SIGKILL, t, 0);
 	}
 	rcu_read_unlock();
+	atomic_long_inc_return_release(&ts->kills_finished);
+}
+
+/**
+ * taskset_kills_finished() - kills of a node's subtree that are over
+ * @ts: the node
+ *
+ * Counts the kills of @ts and of its ancestors.
+ *
+ * Return: their sum, a number only compared with taskset_kills_started()
+ * of the same node, or of a descendant that did not exist then.
+ */
+unsigned long taskset_kills_finished(const struct taskset *ts)
+{
+	unsigned long n = 0;
+
+	for (; ts; ts = ts->parent)
+		n += atomic_long_read_acquire(&ts->kills_finished);
+	return n;
+}
+
+/**
+ * taskset_kills_started() - kills of a node's subtree that have started
+ * @ts: the node
+ *
+ * Return: the kills of @ts and of its ancestors that have started, over
+ * or not.
+ */
+unsigned long taskset_kills_started(const struct taskset *ts)
+{
+	unsigned long n = 0;
+
+	for (; ts; ts = ts->parent)
+		n += atomic_long_read(&ts->kills_started);
+	return n;
 }

@@ -271,6 +271,10 @@ void taskset_release(struct taskset *ts)
 	taskset_empty_release(ts);
 	taskset_put_namespaces(&ts->ns_states);
 	dec_ucount(ts->ucounts, UCOUNT_TASKSETS);
+	/* An open directory may outlive the node: tasksetfs_node_get(). */
+	if (ts->kn)
+		RCU_INIT_POINTER(*(struct taskset __rcu __force **)&ts->kn->priv,
+				 NULL);
 	kernfs_put(ts->kn);
 	kfree_rcu(ts, rcu);
 	taskset_put(parent);

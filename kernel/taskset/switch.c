@@ -165,6 +165,35 @@ static int find_target(struct taskset_switch *sw, struct taskset *node)
 	return 0;
 }
 
+/* Start a switch of current's states to @node's, holding nothing yet. */
+static void switch_init(struct taskset_switch *sw, struct taskset *node,
+			const struct cred *cred)
+{
+	struct nsset *nsset = &sw->nsset;
+
+	sw->from = current->nsproxy;
+	sw->states = *sw->from;
+	nsset->nsproxy = &sw->states;
+	nsset->flags = changed_ns(sw->from, node->nsproxy);
+	nsset->cred = cred;
+}
+
+/* Install the namespaces that change; the opener's credentials decide. */
+static int switch_can_attach(struct taskset_switch *sw, struct taskset *node)
+{
+	const struct cred *cred = sw->nsset.cred;
+	const struct cred *saved = NULL;
+	int err;
+
+	/* The install operations check current's credentials. */
+	if (cred != current_cred())
+		saved = override_creds(cred);
+	err = facets_can_attach(&sw->nsset, node->nsproxy);
+	if (saved)
+		revert_creds(saved);
+	return err;
+}
+
 /**
  * taskset_switch_prepare() - check and prepare current's switch to a node
  * @sw: current's part of the move, zeroed
@@ -179,29 +208,17 @@ static int find_target(struct taskset_switch *sw, struct taskset *node)
 int taskset_switch_prepare(struct taskset_switch *sw, struct taskset *node,
 			   const struct cred *cred)
 {
-	const struct nsproxy *to = node->nsproxy;
 	struct nsset *nsset = &sw->nsset;
-	const struct cred *saved = NULL;
-	int err;
+	int err = 0;
 
-	sw->from = current->nsproxy;
-	sw->states = *sw->from;
-	nsset->nsproxy = &sw->states;
-	nsset->flags = changed_ns(sw->from, to);
-	nsset->cred = cred;
+	switch_init(sw, node, cred);
 	if (nsset->flags & CLONE_NEWNS) {
 		nsset->fs = copy_fs_struct(current->fs);
-		if (!nsset->fs) {
-			taskset_switch_abort(sw);
-			return -ENOMEM;
-		}
+		if (!nsset->fs)
+			err = -ENOMEM;
 	}
-	/* The install operations check current's credentials. */
-	if (cred != current_cred())
-		saved = override_creds(cred);
-	err = facets_can_attach(nsset, to);
-	if (saved)
-		revert_creds(saved);
+	if (!err)
+		err = switch_can_attach(sw, node);
 	if (!err)
 		err = find_target(sw, node);
 	if (err)
@@ -261,4 +278,90 @@ void taskset_switch_abort(struct taskset_switch *sw)
 	sw->to = NULL;
 	put_changed(&sw->states, sw->from);
 	nsset->nsproxy = NULL;
+}
+
+/*
+ * A child's time namespace becomes its own when it is forked
+ * (timens_on_fork(), which also maps its vDSO data): until then, its
+ * states keep its parent's active one, as after unshare(CLONE_NEWTIME),
+ * and only the one for children changes.
+ */
+static void keep_active_time_ns(struct taskset_switch *sw)
+{
+	struct nsproxy *states = &sw->states;
+
+	if (states->time_ns == sw->from->time_ns)
+		return;
+	put_time_ns(states->time_ns);
+	states->time_ns = sw->from->time_ns;
+}
+
+/**
+ * taskset_switch_prepare_child() - prepare the states of a child being
+ *	cloned into a node
+ * @sw: the child's switch, zeroed
+ * @node: the node, counted in its @nr_entering until the child is counted
+ *	as its member
+ * @cred: the credentials of the directory's opener
+ * @fs: the child's fs_struct, its own: if the mount namespace changes,
+ *	its root and cwd move there, as setns(2) moves the caller's
+ *
+ * As taskset_switch_prepare(), in the context of the parent, which the
+ * install operations check; the child is not running yet, so nothing
+ * needs to be done in its own context.
+ *
+ * Context: current is cloning the child; may sleep.
+ * Return: 0 with @sw prepared; or the errno of the first check that
+ * failed, with nothing prepared, and @fs to be freed with the child.
+ */
+int taskset_switch_prepare_child(struct taskset_switch *sw,
+				 struct taskset *node, const struct cred *cred,
+				 struct fs_struct *fs)
+{
+	int err;
+
+	switch_init(sw, node, cred);
+	sw->nsset.fs = fs;
+	err = switch_can_attach(sw, node);
+	if (!err) {
+		keep_active_time_ns(sw);
+		err = find_target(sw, node);
+	}
+	if (err)
+		taskset_switch_abort_child(sw);
+	return err;
+}
+
+/**
+ * taskset_switch_commit_child() - the proxy of a child cloned into a node
+ * @sw: the child's switch, prepared
+ *
+ * Context: may sleep; cannot fail.
+ * Return: the proxy, with a reference the caller owns.
+ */
+struct nsproxy *taskset_switch_commit_child(struct taskset_switch *sw)
+{
+	struct nsproxy *to = sw->to;
+
+	put_changed(&sw->states, sw->from);
+	if (sw->to_work)
+		to = taskset_proxy_publish(to);
+	sw->to = NULL;
+	sw->nsset.nsproxy = NULL;
+	sw->nsset.fs = NULL;
+	return to;
+}
+
+/**
+ * taskset_switch_abort_child() - give up a child's switch
+ * @sw: the child's switch, prepared or in part
+ *
+ * Its fs_struct is the child's, freed with the child.
+ *
+ * Context: may sleep.
+ */
+void taskset_switch_abort_child(struct taskset_switch *sw)
+{
+	sw->nsset.fs = NULL;
+	taskset_switch_abort(sw);
 }

@@ -2,7 +2,8 @@
 # /init of `make run`: show what tasksetfs can do so far, then power off:
 # the root's files, then a node made with mkdir and given namespaces of
 # its own, changed from outside, entered, nested, notified when empty,
-# killed, deleted when empty, and removed.
+# killed, deleted when empty, and removed; then tsrun (tools/tasksets/)
+# running commands in a new node and inside an existing one.
 . /lib/guest.sh
 guest_setup
 
@@ -104,5 +105,41 @@ grep -q " $uts " taskset.namespaces && echo "uts $uts still listed" ||
 	echo "uts $uts is gone from taskset.namespaces"
 cat taskset.stat
 cd /
+
+ts=/sys/fs/taskset
+step "tsrun -n -u -- sh -c '...': a command in a new node clone.N, with its own uts and net"
+tsrun -n -u -- sh -c 'hostname tsrun-demo
+	node=$(cat /proc/self/taskset)
+	echo "hostname: $(hostname); /proc/self/taskset: $node"
+	echo "ls -d $1/clone.*: $(ls -d "$1"/clone.*)"
+	echo "owned facets: $(awk "{ print \$1 }" "$1$node/taskset.facets" | tr "\n" " ")"
+	echo "taskset.on_empty: $(cat "$1$node/taskset.on_empty")"' sh $ts
+echo "tsrun: exit status $?; the host's name is still $(hostname)"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	ls -d $ts/clone.* >/dev/null 2>&1 || break
+	usleep 100000
+done
+if ls -d $ts/clone.* >/dev/null 2>&1; then
+	echo "after the command: $(ls -d $ts/clone.*) still exists"
+else
+	echo "after the command: no clone.* left, the node was deleted"
+fi
+step "tsrun's exit status is the command's: 128+N if killed by signal N, 127 if not found"
+tsrun -- sh -c 'exit 3'
+echo "sh -c 'exit 3': $?"
+tsrun -- sh -c 'kill -TERM $$'
+echo "sh -c 'kill -TERM \$\$': $?"
+tsrun -- no-such-command
+echo "no-such-command: $?"
+step "tsrun --node $ts/app -- hostname: inside an existing node with +uts +ipc +net"
+mkdir $ts/app
+echo "+uts +ipc +net" >$ts/app/taskset.facets
+echo app1 >$ts/app/uts.hostname
+tsrun -v --node $ts/app -- hostname
+echo "tsrun: exit status $?"
+tsrun --node $ts/app -- sh -c \
+	'echo "node $(cat /proc/self/taskset), $(readlink /proc/self/ns/uts)"'
+echo "app's uts inode: $(awk '$1 == "uts" { print $2 }' $ts/app/taskset.ns)"
+rmdir $ts/app
 step "done"
 guest_poweroff

@@ -21,7 +21,8 @@
  * kernel, the same runs again). On a kernel with tasksetfs, node
  * operations are compared with their cgroup and unshare equivalents on
  * the same kernel, and the moves of tasks into a node with their moves
- * into a cgroup, with 2 nodes and again with NODES_MANY ("_10000_nodes").
+ * into a cgroup, with 2 nodes and again with NODES_MANY ("_10000_nodes"),
+ * and clone3() into a node with clone3() into a cgroup.
  */
 
 #define _GNU_SOURCE
@@ -47,6 +48,12 @@
 
 #ifndef CLONE_NEWTASKSET
 #define CLONE_NEWTASKSET 0x00000040
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef CLONE_INTO_TASKSET
+#define CLONE_INTO_TASKSET 0x400000000ULL
 #endif
 
 #define SHARERS 100
@@ -728,6 +735,86 @@ static void compare_empty(void)
 	run_latency("cgroup_populated_0", cgroup_populated_0_once);
 }
 
+/*
+ * Spawning a process into prepared states: clone3() straight into a node
+ * that owns uts, ipc and net (CLONE_INTO_TASKSET), against clone3()
+ * straight into a cgroup (CLONE_INTO_CGROUP), and against a fork whose
+ * child writes itself into the node's taskset.procs; each child exits
+ * at once and is reaped.
+ */
+struct clone_args_v3 {
+	__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+	__u64 stack, stack_size, tls, set_tid, set_tid_size;
+	__u64 cgroup, taskset;
+};
+
+static int spawn_node_fd = -1, spawn_cgroup_fd = -1, spawn_procs_fd = -1;
+
+static void clone3_exit_reap(__u64 flags, int cgroup, int taskset)
+{
+	struct clone_args_v3 args = {
+		.flags = flags,
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup,
+		.taskset = taskset,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		die("clone3 into");
+	reap(pid);
+}
+
+static void op_node_spawn_into(long i)
+{
+	clone3_exit_reap(CLONE_INTO_TASKSET, 0, spawn_node_fd);
+}
+
+static void op_cgroup_spawn_into(long i)
+{
+	clone3_exit_reap(CLONE_INTO_CGROUP, spawn_cgroup_fd, 0);
+}
+
+static void op_node_spawn_then_enter(long i)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char id[16];
+		int len = snprintf(id, sizeof(id), "%d\n", getpid());
+
+		_exit(write(spawn_procs_fd, id, len) == len ? 0 : 1);
+	}
+	if (pid < 0)
+		die("fork");
+	reap(pid);
+}
+
+static void compare_spawn(void)
+{
+	if (!have_tasksetfs())
+		return;
+	mount_cgroup2();
+	if (mkdir(TASKSETFS "/spawn", 0755) || mkdir(CGROUPFS "/spawn", 0755))
+		die("mkdir spawn");
+	write_file(TASKSETFS "/spawn/taskset.facets", "+uts +ipc +net");
+	spawn_node_fd = open(TASKSETFS "/spawn", O_PATH | O_DIRECTORY);
+	spawn_cgroup_fd = open(CGROUPFS "/spawn", O_PATH | O_DIRECTORY);
+	spawn_procs_fd = open(TASKSETFS "/spawn/taskset.procs", O_WRONLY);
+	if (spawn_node_fd < 0 || spawn_cgroup_fd < 0 || spawn_procs_fd < 0)
+		die("open spawn");
+	run("node_spawn_into", op_node_spawn_into);
+	run("cgroup_spawn_into", op_cgroup_spawn_into);
+	run("node_spawn_then_enter", op_node_spawn_then_enter);
+	close(spawn_node_fd);
+	close(spawn_cgroup_fd);
+	close(spawn_procs_fd);
+	if (rmdir(TASKSETFS "/spawn") || rmdir(CGROUPFS "/spawn"))
+		die("rmdir spawn");
+}
+
 /* The paths the proxy took over. */
 static void run_paths(void)
 {
@@ -885,6 +972,7 @@ int main(int argc, char **argv)
 	setup_many_proxies();
 	run("setns_pidfd_10k_proxies", op_setns_pidfd);
 	compare_node_ops();
+	compare_spawn();
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Spawning straight into a node: clone3() with CLONE_INTO_TASKSET.
+ *
+ * The child starts as a member of the node whose tasksetfs directory the
+ * caller gives as a file descriptor (clone_args.taskset), with the node's
+ * states in place before its first instruction: what a runtime does today
+ * with fork, setns(2) and a write of cgroup.procs, in one step. A pid
+ * namespace the node has becomes the child's own, so that the first
+ * child is its init; a mount namespace sets the child's root and cwd to
+ * its root, as setns(2) would; a time namespace becomes the child's when
+ * it is forked, as after unshare(CLONE_NEWTIME).
+ *
+ * It is the atomic form of writing the child's pid to the node's
+ * taskset.procs, so it is allowed as that write is, with the credentials
+ * of the directory's opener: every tasksetfs file obeys its opener (an
+ * fd handed down by a privileged opener is a delegation), and so does
+ * every namespace type's setns(2) check, made in the parent's context.
+ *
+ * The parent prepares the child's states as the target of a move
+ * prepares its switch (kernel/taskset/switch.c); the child is not running
+ * yet, so no switch is needed. The node counts as being entered until the
+ * child is counted as its member: its states hold still, and it cannot
+ * be removed in between (ENOENT once it was). Nothing is left to undo if
+ * the clone fails later: the child's proxy and fs_struct go with it.
+ * Only the node's taskset_mutex, briefly, and for a proxy never seen
+ * before, taskset_proxy_lock, are taken: no lock a plain fork takes.
+ *
+ * The child is refused what the flags of the clone would share with a
+ * parent in other states: CLONE_FS if the mount namespace changes (the
+ * install operation refuses it, as setns(2) for a thread sharing its
+ * fs_struct), CLONE_SYSVSEM if the IPC namespace changes (as with
+ * CLONE_NEWIPC), and CLONE_THREAD: a thread starts in its process's node
+ * (taskset.threads moves it later).
+ */
+
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/taskset.h>
+#include <linux/taskset_attach.h>
+#include <linux/taskset_proxy.h>
+
+/* Clone flags that share with the parent what the node may change. */
+static int check_shared(const struct taskset_switch *sw, u64 clone_flags)
+{
+	if ((sw->nsset.flags & CLONE_NEWIPC) && (clone_flags & CLONE_SYSVSEM))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Give @p, a child being cloned, the states of @node: its proxy, then
+ * the namespaces its own clone flags ask for, made from those.
+ */
+static int enter_child(struct task_struct *p, struct kernel_clone_args *args,
+		       struct taskset *node, const struct cred *cred)
+{
+	struct taskset_switch sw = {};
+	struct nsproxy *to;
+	int err;
+
+	err = taskset_switch_prepare_child(&sw, node, cred, p->fs);
+	if (err)
+		return err;
+	err = check_shared(&sw, args->flags);
+	if (err) {
+		taskset_switch_abort_child(&sw);
+		return err;
+	}
+	to = taskset_switch_commit_child(&sw);
+	/* copy_namespaces() starts from the child's proxy, then takes it. */
+	p->nsproxy = to;
+	err = copy_namespaces(args->flags, p);
+	if (err)
+		p->nsproxy = current->nsproxy;
+	put_nsproxy(to);
+	return err;
+}
+
+/**
+ * taskset_fork_into() - a child of clone3() starts inside a node
+ * @p: the child, being copied: its fs_struct is made, its namespaces not
+ * @args: the clone's arguments; @args->taskset is the node's directory
+ *
+ * In place of copy_namespaces(), which it calls with the node's states
+ * as the ones to copy, so that CLONE_NEW* flags make namespaces inside
+ * the node (and CLONE_NEWTASKSET a child of it).
+ *
+ * Context: copy_process(), in the parent; may sleep.
+ * Return: 0; -EBADF if @args->taskset is no directory of tasksetfs;
+ * -ENOENT if the node was removed; -EPERM if the directory's opener may
+ * not enter it; -EINVAL for CLONE_THREAD, or for CLONE_FS or
+ * CLONE_SYSVSEM with a node whose mount or IPC namespace differs; or the
+ * errno of the namespace type or the allocation that failed.
+ */
+int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args)
+{
+	const struct cred *cred;
+	struct taskset *node;
+	int err;
+
+	if (args->flags & CLONE_THREAD)
+		return -EINVAL;
+
+	CLASS(fd_raw, f)(args->taskset);
+	if (fd_empty(f))
+		return -EBADF;
+	node = tasksetfs_node_get(fd_file(f));
+	if (IS_ERR(node))
+		return PTR_ERR(node);
+	cred = fd_file(f)->f_cred;
+	err = tasksetfs_may_change(cred, node);
+	if (!err)
+		err = taskset_node_enter(node);
+	if (err)
+		goto put;
+
+	args->taskset_kills = taskset_kills_finished(node);
+	err = enter_child(p, args, node, cred);
+	/* The child is counted as a member, or will not be. */
+	taskset_node_entered(node);
+put:
+	taskset_put(node);
+	return err;
+}
+
+/**
+ * taskset_post_fork_into() - the child of a CLONE_INTO_TASKSET is linked
+ * @p: the child, in the task list, not yet woken
+ * @args: the clone's arguments, as taskset_fork_into() left them
+ *
+ * A taskset.kill of the child's subtree that ran while the child was
+ * being made may have missed it: the child is killed, as the kill would
+ * have (see kernel/taskset/kill.c).
+ *
+ * Context: copy_process(), in the parent.
+ */
+void taskset_post_fork_into(struct task_struct *p,
+			    struct kernel_clone_args *args)
+{
+	/* @p cannot switch before it runs: its node stays. */
+	struct taskset *node = to_taskset_proxy(p->nsproxy)->node;
+
+	/* Pairs with the kill's increment: linked, then look. */
+	smp_mb();
+	if (taskset_kills_started(node) != args->taskset_kills)
+		do_send_sig_info(SIGKILL, SEND_SIG_NOINFO, p, PIDTYPE_TGID);
+}
