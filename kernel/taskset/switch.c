@@ -4,9 +4,7 @@
  * namespaces to the node's, in its own context, as setns(2) would.
  *
  * Preparing does every check and every allocation, and changes nothing
- * a user can see (but what setns(2)'s install operations change: entering
- * an IPC namespace detaches the thread's SysV semaphore undo list, whose
- * semaphores it could not reach any more). It installs each namespace
+ * a user can see. It installs each namespace
  * that differs in a copy of the thread's states, with the namespace
  * type's own install operation (setns(2)'s checks, with the credentials
  * of the file's opener as current's) and, if the mount namespace
@@ -18,7 +16,9 @@
  * pthread process share theirs) cannot change mount namespace: the
  * install operation refuses it.
  *
- * Committing cannot fail: it installs root and cwd, switches the vDSO of
+ * Committing cannot fail: it installs root and cwd, applies and drops
+ * the SysV semaphore undo list of a thread that leaves its IPC namespace
+ * (whose semaphores it could not reach any more), switches the vDSO of
  * a task that enters a time namespace, and switches the thread to the
  * proxy (publishing the work proxy, or taking the one that was published
  * meanwhile).
@@ -37,6 +37,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sem.h>
 #include <linux/taskset_attach.h>
 #include <linux/taskset_proxy.h>
 #include <linux/time_namespace.h>
@@ -243,6 +244,13 @@ void taskset_switch_commit(struct taskset_switch *sw)
 		free_fs_struct(nsset->fs);
 		nsset->fs = NULL;
 	}
+	/*
+	 * As setns(2): the thread's semaphore undo list names semaphores
+	 * of the IPC namespace it leaves; applied and dropped now, rather
+	 * than at exit, where the ids would name those of the new one.
+	 */
+	if (nsset->flags & CLONE_NEWIPC)
+		exit_sem(current);
 	if (to->time_ns != sw->from->time_ns)
 		timens_commit(current, to->time_ns);
 	/* @to holds what @states does: drop those while @from is alive. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/sem.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -227,6 +228,44 @@ TEST_F(attach, self_is_inside_when_write_returns)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+/*
+ * A process leaving its IPC namespace has its semaphore undos applied as
+ * it leaves, as setns(2) has them: at exit, their ids would name the
+ * semaphores of the namespace it entered.
+ */
+TEST_F(attach, leaving_an_ipc_namespace_applies_semaphore_undos)
+{
+	struct sembuf up = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+	int ready[2], go[2], semid, status;
+	pid_t pid;
+	char c;
+
+	semid = semget(IPC_PRIVATE, 1, 0600);
+	ASSERT_GE(semid, 0);
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		close(go[1]);
+		if (semop(semid, &up, 1))
+			_exit(1);
+		if (move(self->web, getpid()))
+			_exit(2);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(3);
+		_exit(read(go[0], &c, 1) == 0 ? 0 : 4);
+	}
+	close(go[0]);
+	EXPECT_EQ(read(ready[0], &c, 1), 1);
+	/* Undone when it left, while it lives on in web. */
+	EXPECT_EQ(semctl(semid, 0, GETVAL), 0);
+	close(go[1]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(status, 0);
+	EXPECT_EQ(semctl(semid, 0, IPC_RMID), 0);
 }
 
 TEST_F(attach, sleeping_process_is_moved_before_write_returns)

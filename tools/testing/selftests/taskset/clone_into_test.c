@@ -11,12 +11,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/types.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -44,6 +49,10 @@
 #define WAKE_MS		5000
 #define STORM_FORKERS	4
 #define STORM_CHILDREN	50
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD		0x00001000
+#endif
 
 /* clone_args as of VER3, and one word more, for E2BIG. */
 struct args_v3 {
@@ -550,61 +559,132 @@ TEST_F_TIMEOUT(into, fork_storm, 120)
 }
 
 /*
- * A child cloned into a subtree being killed, by a parent outside it,
- * is killed too: once the kill returned and the cloning stopped, the
- * node empties. A clone after the kill is not affected.
+ * A clone3() stalled on purpose after the child's states are set and
+ * before it is linked, where it writes the child's pidfd to user memory:
+ * a page that a userfaultfd serves.
  */
-TEST_F_TIMEOUT(into, kill_reaches_children_cloned_from_outside, 120)
+struct stalled_clone {
+	int uffd;
+	void *page;
+	size_t size;
+	int taskset;
+	pthread_t thread;
+	pid_t pid;
+};
+
+static void *stalled_clone_thread(void *arg)
 {
-	int stop[2], status;
-	pid_t forker, pid;
+	struct stalled_clone *sc = arg;
+	struct args_v3 args = {
+		.flags = CLONE_INTO_TASKSET | CLONE_PIDFD,
+		.pidfd = (uintptr_t)sc->page,
+		.taskset = sc->taskset,
+	};
+
+	sc->pid = clone3_args(&args, ARGS_SIZE_VER3);
+	if (sc->pid == 0)
+		for (;;)
+			pause();
+	return NULL;
+}
+
+/* Start a clone into @taskset, and wait until it is stalled. */
+static int stall_clone(struct stalled_clone *sc, int taskset)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct pollfd pfd;
+	struct uffd_msg msg;
+
+	sc->taskset = taskset;
+	sc->size = getpagesize();
+	sc->uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (sc->uffd < 0 || ioctl(sc->uffd, UFFDIO_API, &api))
+		return -1;
+	sc->page = mmap(NULL, sc->size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (sc->page == MAP_FAILED)
+		return -1;
+	reg.range.start = (uintptr_t)sc->page;
+	reg.range.len = sc->size;
+	if (ioctl(sc->uffd, UFFDIO_REGISTER, &reg) ||
+	    pthread_create(&sc->thread, NULL, stalled_clone_thread, sc))
+		return -1;
+	pfd = (struct pollfd){ .fd = sc->uffd, .events = POLLIN };
+	if (poll(&pfd, 1, WAKE_MS) != 1 ||
+	    read(sc->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return -1;
+	return 0;
+}
+
+/* Let the stalled clone go on; its child's pid, or -1. */
+static pid_t resume_clone(struct stalled_clone *sc)
+{
+	struct uffdio_zeropage zero = {
+		.range = { .start = (uintptr_t)sc->page, .len = sc->size },
+	};
+
+	if (ioctl(sc->uffd, UFFDIO_ZEROPAGE, &zero) ||
+	    pthread_join(sc->thread, NULL))
+		return -1;
+	close(*(int *)sc->page);
+	munmap(sc->page, sc->size);
+	close(sc->uffd);
+	return sc->pid;
+}
+
+/* Did @pid die of SIGKILL within WAKE_MS? It is reaped if it did. */
+static bool killed_soon(pid_t pid)
+{
+	int status, i;
+
+	for (i = 0; i < WAKE_MS / 10; i++) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+		if (r < 0)
+			return false;
+		sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * A kill of the subtree runs while a child is being cloned into it by a
+ * parent outside, which the kill does not reach, and is over before the
+ * child is linked, so that its walk of the tasks cannot meet the child:
+ * the clone kills the child itself. A clone that starts after the kill
+ * is not affected.
+ */
+TEST_F(into, kill_reaches_a_child_being_cloned_from_outside)
+{
+	struct stalled_clone sc;
 	char inner[PATH_MAX];
 	int inner_fd;
+	pid_t pid;
 
 	snprintf(inner, sizeof(inner), "%s/inner", self->box);
 	ASSERT_EQ(mkdir(inner, 0755), 0);
 	inner_fd = open(inner, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_GE(inner_fd, 0);
-	ASSERT_EQ(pipe(stop), 0);
-	forker = fork();
-	ASSERT_GE(forker, 0);
-	if (forker == 0) {
-		close(stop[1]);
-		fcntl(stop[0], F_SETFL, O_NONBLOCK);
-		/* Clone sleepers into inner until told to stop. */
-		for (;;) {
-			char c;
 
-			if (read(stop[0], &c, 1) == 0)
-				break;
-			pid = clone3_into(inner_fd, 0);
-			if (pid == 0)
-				for (;;)
-					pause();
-			if (pid < 0)
-				_exit(1);
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
-		}
-		while (wait(NULL) > 0)
-			;
-		_exit(0);
-	}
-	close(stop[0]);
-	ASSERT_EQ(wait_populated_ms(inner, 1, WAKE_MS), 1);
-	sleep_ms(50);
+	ASSERT_EQ(stall_clone(&sc, inner_fd), 0) TH_LOG("%m");
+	/* From the top of the subtree: a kill of an ancestor counts. */
 	ASSERT_EQ(write_str(self->box, "taskset.kill", "1"), 0);
-	close(stop[1]);
-	/* The forker reaps its killed children; none survives. */
-	ASSERT_EQ(waitpid(forker, &status, 0), forker);
-	EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+	pid = resume_clone(&sc);
+	ASSERT_GT(pid, 0);
+	EXPECT_TRUE(killed_soon(pid));
 	EXPECT_EQ(wait_populated_ms(self->box, 0, WAKE_MS), 0);
 
-	pid = clone3_into(inner_fd, 0);
-	ASSERT_GE(pid, 0);
-	if (pid == 0)
-		_exit(0);
-	EXPECT_EQ(reap(pid), 0);
+	ASSERT_EQ(stall_clone(&sc, inner_fd), 0) TH_LOG("%m");
+	pid = resume_clone(&sc);
+	ASSERT_GT(pid, 0);
+	sleep_ms(200);
+	EXPECT_EQ(waitpid(pid, NULL, WNOHANG), 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 	close(inner_fd);
 	EXPECT_EQ(rmdir(inner), 0);
 }
