@@ -952,6 +952,11 @@ int main(int argc, char **argv)
 	if (have_tasksetfs())
 		newtaskset_flag = CLONE_NEWTASKSET;
 	run_n("unshare_newtaskset", op_unshare_newtaskset, iterations, true);
+	/*
+	 * Before the holders: a fork by a process of 10,000 threads would
+	 * copy 10,000 stacks, and the copy would hide the rest.
+	 */
+	compare_spawn();
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
 	run("setns_pidfd_shared", op_setns_pidfd);
@@ -972,7 +977,6 @@ int main(int argc, char **argv)
 	setup_many_proxies();
 	run("setns_pidfd_10k_proxies", op_setns_pidfd);
 	compare_node_ops();
-	compare_spawn();
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
