@@ -953,10 +953,12 @@ int main(int argc, char **argv)
 		newtaskset_flag = CLONE_NEWTASKSET;
 	run_n("unshare_newtaskset", op_unshare_newtaskset, iterations, true);
 	/*
-	 * Before the holders: a fork by a process of 10,000 threads would
-	 * copy 10,000 stacks, and the copy would hide the rest.
+	 * Before the holders and the 10,000 threads of many_proxies: a fork
+	 * by a process of 10,000 threads copies 10,000 stacks, and the copy
+	 * would hide the rest.
 	 */
 	compare_spawn();
+	compare_node_ops();
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
 	run("setns_pidfd_shared", op_setns_pidfd);
@@ -976,7 +978,6 @@ int main(int argc, char **argv)
 	/* The miss path again, with 10,000 more proxies alive. */
 	setup_many_proxies();
 	run("setns_pidfd_10k_proxies", op_setns_pidfd);
-	compare_node_ops();
 	kill(targets[0], SIGKILL);
 	kill(targets[1], SIGKILL);
 	reap(targets[0]);
