@@ -407,11 +407,17 @@ TEST_F(into, invalid_arguments)
 {
 	struct args_v3 args;
 	char path[PATH_MAX];
+	pid_t pid;
 	int fd;
 
 	/* Without the flag, ignored, as clone_args.cgroup is. */
 	args = (struct args_v3){ .taskset = self->fd };
-	EXPECT_EQ(clone3_errno(&args, ARGS_SIZE_VER3), 0);
+	pid = clone3_args(&args, ARGS_SIZE_VER3);
+	if (pid == 0)
+		_exit(self_in("/") ? 0 : 1);
+	ASSERT_GT(pid, 0) TH_LOG("%m: clone3");
+	/* The child started in its parent's node, not in the fd's. */
+	EXPECT_EQ(reap(pid), 0);
 	args = (struct args_v3){ .flags = CLONE_INTO_TASKSET,
 				 .taskset = (__u64)INT_MAX + 1 };
 	EXPECT_EQ(clone3_errno(&args, ARGS_SIZE_VER3), EINVAL);
