@@ -61,7 +61,7 @@ test-kasan: deps
 
 # The kernel's own selftests of the paths the proxy took over, on the
 # patched and an unpatched kernel of the same configuration.
-UPSTREAM_TESTS := clone3 nsfs pidfd timens proc
+UPSTREAM_TESTS := clone3 nsfs pidfd timens proc ipc
 test-upstream: deps
 	@$(S)/test-upstream.sh $(UPSTREAM_TESTS)
 

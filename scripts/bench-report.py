@@ -33,6 +33,8 @@ SAME_KERNEL = [
     # The child enters by itself after a fork: the flag must be faster.
     ("spawn_then_enter", "node_spawn_then_enter", "spawn_into",
      "node_spawn_into"),
+    # A node's tasks.max against cgroup's pids.max.
+    ("fork_limited", "node_fork_limited", "cgroup", "cgroup_fork_limited"),
 ] + [(move + nodes, "node_" + move + nodes, "cgroup",
       "cgroup_" + move + nodes)
      for nodes in ("", "_10000_nodes")

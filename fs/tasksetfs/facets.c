@@ -12,9 +12,13 @@
  * now (only facets whose create policy includes mkdir); "-name" drops
  * the node's instance, which returns to inheriting its parent's. Tokens
  * are separated by white space; one write is all or nothing. A token for
- * what the node already does is accepted and changes nothing. Errors:
- * EINVAL for an empty write, garbage, an unknown facet, a facet not
- * created by mkdir, both "+name" and "-name"; EBUSY to change the facets
+ * what the node already does is accepted and changes nothing. A
+ * resource facet's state is made with its node and lasts as long: every
+ * node made by mkdir owns one, so "+tasks" there changes nothing, and
+ * "-tasks", or "+tasks" on a node made by clone3()/unshare(), is
+ * EINVAL. Errors: EINVAL for an empty write, garbage, an unknown facet,
+ * a facet not created by mkdir, both "+name" and "-name", a resource
+ * facet's state to drop or add; EBUSY to change the facets
  * of a node with children or members (the root has both); ENOENT on a
  * removed node; EPERM without the right to change the node.
  */
@@ -81,6 +85,19 @@ struct facets_request {
 	unsigned long drop;
 };
 
+/* The resource facets, as a bitmap of ids. */
+static unsigned long resource_facets(void)
+{
+	const struct taskset_facet *facet;
+	unsigned long facets = 0;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (!taskset_facet_is_ns(facet))
+			__set_bit(id, &facets);
+	return facets;
+}
+
 /* Add one "+name" or "-name" token to @req. */
 static int parse_token(const char *tok, struct facets_request *req)
 {
@@ -90,6 +107,9 @@ static int parse_token(const char *tok, struct facets_request *req)
 		return -EINVAL;
 	facet = taskset_facet_by_name(tok + 1, strlen(tok + 1));
 	if (!facet || !(facet->create & TASKSET_CREATE_MKDIR))
+		return -EINVAL;
+	/* A resource state is the node's for its life. */
+	if (!taskset_facet_is_ns(facet) && *tok == '-')
 		return -EINVAL;
 	/* Named twice, maybe both ways: refused, whatever the order. */
 	if (test_bit(facet->id, &req->add) || test_bit(facet->id, &req->drop))
@@ -184,6 +204,8 @@ static int write_facets_locked(struct taskset *ts,
 	lockdep_assert_held(&taskset_mutex);
 	if (ts->dead)
 		return -ENOENT;
+	if (req->add & ~ts->own & resource_facets())
+		return -EINVAL;
 	own = (ts->own | req->add) & ~req->drop;
 	if (own == ts->own)
 		return 0;

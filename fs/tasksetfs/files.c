@@ -74,8 +74,12 @@ static struct taskset_file core_files[] = {
 	{ }	/* terminate */
 };
 
+/*
+ * Create @file on @ts, as @name. Its kn_offset is in @kn_base: the node
+ * for a core file, the node's state of the facet for a facet's file.
+ */
 static int add_file(struct taskset *ts, struct taskset_file *file,
-		    const char *name)
+		    const char *name, void *kn_base)
 {
 	struct lock_class_key *key = NULL;
 	struct kernfs_node *kn;
@@ -89,7 +93,7 @@ static int add_file(struct taskset *ts, struct taskset_file *file,
 	if (file->kn_offset) {
 		/* Put by the node's release. */
 		kernfs_get(kn);
-		*(struct kernfs_node **)((char *)ts + file->kn_offset) = kn;
+		*(struct kernfs_node **)((char *)kn_base + file->kn_offset) = kn;
 	}
 	return 0;
 }
@@ -113,7 +117,7 @@ static int add_core_files(struct taskset *ts)
 	for (file = core_files; file->name; file++) {
 		if (!file_on_node(file, ts))
 			continue;
-		ret = add_file(ts, file, file->name);
+		ret = add_file(ts, file, file->name, ts);
 		if (ret)
 			return ret;
 	}
@@ -194,8 +198,10 @@ int tasksetfs_add_facet_files(struct taskset *ts,
 	int ret;
 
 	for (file = facet->files; file && file->name; file++) {
+		if (!file_on_node(file, ts))
+			continue;
 		facet_file_name(name, facet, file);
-		ret = add_file(ts, file, name);
+		ret = add_file(ts, file, name, ts->states[facet->id]);
 		if (ret) {
 			tasksetfs_remove_facet_files(ts, facet);
 			return ret;

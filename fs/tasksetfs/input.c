@@ -5,6 +5,7 @@
  */
 
 #include <linux/errno.h>
+#include <linux/kstrtox.h>
 #include <linux/string.h>
 
 #include "tasksetfs.h"
@@ -41,4 +42,27 @@ int tasksetfs_check_write(struct kernfs_open_file *of, const char *buf,
 			  size_t nbytes)
 {
 	return tasksetfs_may_write(of) ?: tasksetfs_check_input(buf, nbytes);
+}
+
+/**
+ * tasksetfs_parse_limit() - parse a limit file's write
+ * @buf: the written bytes, NUL-terminated; white space around is dropped
+ * @none: the value that stands for "max", no limit
+ * @limit: set to the limit
+ *
+ * A limit is "max" or a decimal number from 0 to @none - 1, as a pids.max
+ * of cgroup's.
+ *
+ * Return: 0, or -EINVAL for anything else.
+ */
+int tasksetfs_parse_limit(char *buf, long none, long *limit)
+{
+	buf = strim(buf);
+	if (!strcmp(buf, "max")) {
+		*limit = none;
+		return 0;
+	}
+	if (kstrtol(buf, 10, limit) || *limit < 0 || *limit >= none)
+		return -EINVAL;
+	return 0;
 }

@@ -39,6 +39,7 @@ int tasksetfs_may_write(struct kernfs_open_file *of);
 int tasksetfs_check_input(const char *buf, size_t nbytes);
 int tasksetfs_check_write(struct kernfs_open_file *of, const char *buf,
 			  size_t nbytes);
+int tasksetfs_parse_limit(char *buf, long none, long *limit);
 
 /* dir.c */
 extern struct kernfs_syscall_ops tasksetfs_syscall_ops;

@@ -33,6 +33,7 @@ struct nsset;
 struct kernfs_ops;
 struct ns_common;
 struct task_struct;
+struct taskset_switch;
 
 /**
  * enum taskset_enter - may a task move into a node whose state differs
@@ -69,6 +70,17 @@ enum taskset_on_empty {
 	TASKSET_EMPTY_DELETE,
 };
 
+/**
+ * struct taskset_state - the common part of a resource facet's state
+ * @node: the node that owns the state, and frees it at its release.
+ *
+ * A resource facet's state embeds this; a namespace facet's state is the
+ * namespace itself.
+ */
+struct taskset_state {
+	struct taskset *node;
+};
+
 /* Longest facet name, without its NUL. */
 #define TASKSET_FACET_NAME_LEN	15
 
@@ -97,6 +109,19 @@ enum taskset_on_empty {
  *	as current's. A namespace facet installs @to's namespace in
  *	@nsset, with setns(2)'s own install operation. Return 0, or the
  *	errno that refuses the whole move.
+ * @attach_charge: for a facet whose enter policy is "any", asked when a
+ *	thread is to move into @node, in the writer's context, before
+ *	anything changes: charge the move now, and record it in @sw.
+ *	Return 0, or the errno that refuses the whole move.
+ * @attach_commit: for the same, in the moving thread's context when it
+ *	switches: take the charge @sw records, drop the one it leaves.
+ * @attach_cancel: for the same, give back what @attach_charge charged,
+ *	for a switch that ends without committing. Both do nothing for a
+ *	switch that was not charged.
+ * @state_create: for a resource facet, make the state of @node, which
+ *	owns one, under @parent, the state of its nearest ancestor that
+ *	owns one (NULL if none does). Return it, or an ERR_PTR().
+ * @state_free: for a resource facet, free a state, at its node's release.
  * @files: its control files, "<facet>.<name>", on a node that owns it;
  *	NULL if it has none.
  *
@@ -116,6 +141,12 @@ struct taskset_facet {
 	unsigned int uncharged;
 	void (*ns_exchange)(struct nsproxy *a, struct nsproxy *b);
 	int (*can_attach)(struct nsset *nsset, const struct nsproxy *to);
+	int (*attach_charge)(struct taskset_switch *sw, struct taskset *node);
+	void (*attach_commit)(struct taskset_switch *sw);
+	void (*attach_cancel)(struct taskset_switch *sw);
+	struct taskset_state *(*state_create)(struct taskset *node,
+					      struct taskset_state *parent);
+	void (*state_free)(struct taskset_state *state);
 	struct taskset_file *files;
 };
 
@@ -220,10 +251,11 @@ static inline bool taskset_ns_differs(const struct taskset_facet *facet,
  * @mode: permission bits; a file without ->write in @ops is 0444.
  * @flags: TASKSET_FILE_* placement flags.
  * @ops: kernfs operations; the file's kernfs_node priv is its node.
- * @kn_offset: if not 0, the offset in struct taskset of a struct
- *	kernfs_node pointer that records the created file, with a
- *	reference, for its notifications (as cftype's file_offset does for
- *	a cgroup file).
+ * @kn_offset: if not 0, the offset of a struct kernfs_node pointer that
+ *	records the created file, with a reference, for its notifications
+ *	(as cftype's file_offset does for a cgroup file): in struct taskset
+ *	for a core file, in the node's state of the facet for a resource
+ *	facet's file. Its owner puts it.
  * @lockdep_key: lockdep class of the file's active references.
  *
  * Tables of files end with an entry whose @name is NULL. A facet's files
@@ -248,6 +280,7 @@ struct taskset_file {
 	(IS_ENABLED(CONFIG_TASKSET_FS) ? (_files) : NULL)
 
 extern struct taskset_file uts_taskset_files[];
+extern struct taskset_file ipc_taskset_files[];
 
 /**
  * struct taskset - a node of the task set hierarchy
@@ -275,6 +308,11 @@ extern struct taskset_file uts_taskset_files[];
  * @nsproxy: the namespace states. The root's is init_taskset_proxy.ns,
  *	the namespace part of the initial proxy, which lives as long as the
  *	kernel; any other node's points to @ns_states.
+ * @states: the resource facets' states, indexed by facet id (NULL for a
+ *	namespace facet): its own, and its parent's for the facets it
+ *	inherits. Set at creation, before the node is visible, and never
+ *	changed: the node frees its own at its release. The root's are
+ *	NULL: its tasks are not accounted.
  * @ns_states: a node's namespaces, one reference on each: its own, and
  *	its parent's for the facets it inherits (a node whose states
  *	change has no children, so a copy is as good as a walk up). Only
@@ -315,6 +353,7 @@ struct taskset {
 	atomic_t nr_entering;
 	refcount_t ref;
 	struct nsproxy *nsproxy;
+	struct taskset_state *states[TASKSET_NR_FACETS];
 	struct nsproxy ns_states;
 	enum taskset_on_empty on_empty;
 	int nr_populated_children;
@@ -342,6 +381,7 @@ const struct taskset_facet *taskset_facet_by_name(const char *name,
 
 struct taskset *taskset_node_create(struct taskset *parent,
 				    struct user_namespace *user_ns);
+int taskset_node_own_resources(struct taskset *ts);
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
 bool taskset_node_busy(const struct taskset *ts);
 int taskset_node_enter(struct taskset *ts);

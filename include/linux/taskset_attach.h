@@ -44,6 +44,7 @@ struct fs_struct;
 struct kernel_clone_args;
 struct taskset;
 struct taskset_move;
+struct taskset_tasks;
 
 /**
  * struct taskset_switch - one thread's part of a move
@@ -59,8 +60,14 @@ struct taskset_move;
  * @to: the proxy to switch to, referenced: a shared one found in the
  *	hash, or a work proxy (@to_work) that commit publishes.
  * @to_work: @to is a work proxy.
+ * @tasks_charged: the writer charged the tasks facet for the move: to
+ *	@tasks_to, below @tasks_stop, the deepest state on the paths of
+ *	both the thread's charge and @tasks_to (kernel/taskset/tasks.c).
+ * @tasks_to: the tasks state the thread is charged to once it switches.
+ * @tasks_stop: where the charges of the two paths meet.
  *
- * Only the thread itself uses @nsset, @states, @from and @to.
+ * Only the thread itself uses @nsset, @states, @from and @to. The
+ * writer sets the tasks facet's fields before the switch is queued.
  */
 struct taskset_switch {
 	struct callback_head work;
@@ -71,6 +78,9 @@ struct taskset_switch {
 	struct nsproxy *from;
 	struct nsproxy *to;
 	bool to_work;
+	bool tasks_charged;
+	struct taskset_tasks *tasks_to;
+	struct taskset_tasks *tasks_stop;
 };
 
 #ifdef CONFIG_TASKSET

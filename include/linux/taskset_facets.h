@@ -39,6 +39,11 @@ TASKSET_FACET(time)
 TASKSET_FACET(cgroup)
 #endif
 
+/* Resource facets: their states are a proxy's state[]. */
+#if IS_ENABLED(CONFIG_TASKSET)
+TASKSET_FACET(tasks)
+#endif
+
 /*
  * DO NOT ADD ANY FACET WITHOUT EXPLICIT ACKS FROM THE TASK SET
  * MAINTAINERS.

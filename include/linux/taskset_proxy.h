@@ -39,6 +39,7 @@
 #include <linux/llist.h>
 #include <linux/nsproxy.h>
 #include <linux/list_nulls.h>
+#include <linux/string.h>
 #include <linux/taskset.h>
 #include <linux/types.h>
 
@@ -48,6 +49,10 @@
  * @node: the task set node of the proxy's tasks; referenced once the proxy
  *	is published (but the root, which is never freed), borrowed from
  *	the proxy it was made from before. Part of the key.
+ * @state: the resource facets' states, indexed by facet id: the node's
+ *	(NULL for a namespace facet, and for the root's). Part of the key,
+ *	as a css_set's csses are of its: a resource facet's state for a
+ *	task is this one load. Set with the node (taskset_proxy_set_node()).
  * @hash_node: entry in the proxy hash, a chain ending in a nulls
  *	marker; not linked while the proxy is a work proxy. Changed under
  *	taskset_proxy_lock, walked under RCU.
@@ -59,6 +64,7 @@
 struct taskset_proxy {
 	struct nsproxy ns;
 	struct taskset *node;
+	struct taskset_state *state[TASKSET_NR_FACETS];
 	struct hlist_nulls_node hash_node;
 	struct llist_node put_node;
 	u64 key_fold;
@@ -73,6 +79,23 @@ struct taskset_proxy {
 static inline struct taskset_proxy *to_taskset_proxy(struct nsproxy *nsp)
 {
 	return container_of(nsp, struct taskset_proxy, ns);
+}
+
+/**
+ * taskset_proxy_set_node() - set the node of a work proxy, or of a key
+ * @proxy: the proxy, not published
+ * @node: its node, live; NULL without task sets
+ *
+ * The node's resource states come with it.
+ */
+static inline void taskset_proxy_set_node(struct taskset_proxy *proxy,
+					  struct taskset *node)
+{
+	proxy->node = node;
+	if (node)
+		memcpy(proxy->state, node->states, sizeof(proxy->state));
+	else
+		memset(proxy->state, 0, sizeof(proxy->state));
 }
 
 /* The initial proxy; its namespace part is the initial namespaces. */

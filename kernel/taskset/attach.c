@@ -160,12 +160,62 @@ static void switch_prepared(struct taskset_move *move, int err)
 							   MOVE_COMMIT);
 }
 
+/* Give back what facets charged for a switch that did not commit. */
+static void cancel_charges(struct taskset_switch *sw)
+{
+	const struct taskset_facet *facet;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (facet->attach_cancel)
+			facet->attach_cancel(sw);
+}
+
+/* The charges of a committed switch become the thread's. */
+static void commit_charges(struct taskset_switch *sw)
+{
+	const struct taskset_facet *facet;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (facet->attach_commit)
+			facet->attach_commit(sw);
+}
+
+/*
+ * Let each facet whose enter policy is "any" charge the move of every
+ * thread, in the writer's context. A refusal leaves the charges taken so
+ * far for switch_finished() to give back.
+ */
+static int charge_move(struct taskset_move *move)
+{
+	const struct taskset_facet *facet;
+	unsigned int i;
+	int id, err;
+
+	for (i = 0; i < move->nr; i++) {
+		for_each_taskset_facet(facet, id) {
+			if (!facet->attach_charge)
+				continue;
+			err = facet->attach_charge(&move->sw[i], move->node);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static void switch_finished(struct taskset_switch *sw)
 {
 	struct taskset_move *move = sw->move;
 
-	/* Its forks go on from here, in the node it is now in. */
-	WRITE_ONCE(sw->task->taskset_switch, NULL);
+	cancel_charges(sw);
+
+	/*
+	 * Its forks go on from here, in the node it is now in. Release:
+	 * the next move that marks it reads the charges it committed.
+	 */
+	smp_store_release(&sw->task->taskset_switch, NULL);
 	move_wake(&switch_done_wq);
 	if (atomic_dec_and_test(&move->unfinished))
 		move_wake(&move->done_wq);
@@ -195,6 +245,7 @@ static void switch_run(struct taskset_switch *sw)
 	    !wait_event_killable(move->decided_wq, move_decided(move)) &&
 	    READ_ONCE(move->decision) == MOVE_COMMIT) {
 		taskset_switch_commit(sw);
+		commit_charges(sw);
 		atomic_inc(&move->moved);
 	}
 	taskset_switch_abort(sw);
@@ -276,7 +327,8 @@ static int collect_threads(struct taskset_move *move, struct task_struct *task)
 			continue;
 		if (n == move->max)
 			return -ENOSPC;
-		if (t->taskset_switch)
+		/* Acquire: pairs with switch_finished(). */
+		if (smp_load_acquire(&t->taskset_switch))
 			return -EINPROGRESS;
 		/*
 		 * A stopped thread would not switch until continued, and a
@@ -325,6 +377,7 @@ static int mark_threads(struct taskset_move *move, struct task_struct *task)
 		sw->nsset.fs = NULL;
 		sw->to = NULL;
 		sw->to_work = false;
+		sw->tasks_charged = false;
 		refcount_inc(&move->ref);
 		init_task_work(&sw->work, switch_work);
 		WRITE_ONCE(sw->task->taskset_switch, sw);
@@ -354,6 +407,17 @@ static struct taskset_switch *queue_switches(struct taskset_move *move)
 		}
 	}
 	return self;
+}
+
+/* End every marked switch before it is queued: the move failed. */
+static void cancel_switches(struct taskset_move *move, int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < move->nr; i++) {
+		switch_prepared(move, err);
+		switch_finished(&move->sw[i]);
+	}
 }
 
 /* Wait until no other move has a switch queued on the target. */
@@ -433,8 +497,9 @@ static struct taskset_move *prepare_move(struct taskset *node,
  * Return: 0 if at least one thread switched; -EINVAL for a kernel thread
  * or a worker; -ESRCH for a task that exited; -EPERM if the opener may
  * not move it; -EBUSY for a stopped or traced task; -ENOENT if @node was
- * removed; -EINTR if the writer was killed; or the errno of the facet or
- * check that refused the move.
+ * removed; -EINTR if the writer was killed; -EAGAIN if a limit of the
+ * tasks facet on @node's path has no room for the threads; or the errno
+ * of the facet or check that refused the move.
  */
 int taskset_attach(struct taskset *node, struct task_struct *task,
 		   bool threadgroup, const struct cred *cred)
@@ -457,9 +522,14 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 	if (IS_ERR(move))
 		return PTR_ERR(move);
 
-	self = queue_switches(move);
-	if (self)
-		switch_run(self);
+	err = charge_move(move);
+	if (err) {
+		cancel_switches(move, err);
+	} else {
+		self = queue_switches(move);
+		if (self)
+			switch_run(self);
+	}
 	if (wait_event_killable(move->done_wq,
 				!atomic_read(&move->unfinished))) {
 		move_decide(move, MOVE_ABORT);

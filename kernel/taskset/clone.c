@@ -112,7 +112,7 @@ int taskset_clone_node(struct nsproxy *work, unsigned long flags,
 	taskset_put_namespaces(&states);
 	if (IS_ERR(ts))
 		return PTR_ERR(ts);
-	proxy->node = ts;
+	taskset_proxy_set_node(proxy, ts);
 	return 0;
 }
 

@@ -76,11 +76,53 @@ struct taskset *taskset_node_create(struct taskset *parent,
 	INIT_LIST_HEAD(&ts->children);
 	INIT_LIST_HEAD(&ts->sibling);
 	ts->parent = taskset_get(parent);
+	memcpy(ts->states, parent->states, sizeof(ts->states));
 	ts->ns_states = *parent->nsproxy;
 	taskset_get_namespaces(&ts->ns_states);
 	ts->nsproxy = &ts->ns_states;
 	taskset_empty_init(ts);
 	return ts;
+}
+
+/**
+ * taskset_node_own_resources() - give a new node its own resource states
+ * @ts: the node, from taskset_node_create(), not yet visible
+ *
+ * A node made by mkdir owns a state of each resource facet created that
+ * way, below the state it would have inherited. On failure, those made
+ * go with the node.
+ *
+ * Context: taskset_mutex held.
+ * Return: 0, or the errno of the facet that failed.
+ */
+int taskset_node_own_resources(struct taskset *ts)
+{
+	const struct taskset_facet *facet;
+	struct taskset_state *state;
+	int id;
+
+	lockdep_assert_held(&taskset_mutex);
+	for_each_taskset_facet(facet, id) {
+		if (!facet->state_create || !(facet->create & TASKSET_CREATE_MKDIR))
+			continue;
+		state = facet->state_create(ts, ts->states[id]);
+		if (IS_ERR(state))
+			return PTR_ERR(state);
+		ts->states[id] = state;
+		__set_bit(id, &ts->own);
+	}
+	return 0;
+}
+
+/* Free the resource states @ts owns. */
+static void free_own_resources(struct taskset *ts)
+{
+	const struct taskset_facet *facet;
+	int id;
+
+	for_each_taskset_facet(facet, id)
+		if (facet->state_free && taskset_owns(ts, facet))
+			facet->state_free(ts->states[id]);
 }
 
 /**
@@ -269,6 +311,7 @@ void taskset_release(struct taskset *ts)
 	if (WARN_ON_ONCE(!ts->dead && ts->kn))
 		return;
 	taskset_empty_release(ts);
+	free_own_resources(ts);
 	taskset_put_namespaces(&ts->ns_states);
 	dec_ucount(ts->ucounts, UCOUNT_TASKSETS);
 	/* An open directory may outlive the node: tasksetfs_node_get(). */

@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/ipc_namespace.h>
 #include <linux/security.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
@@ -69,6 +70,9 @@ int taskset_ns_change_prepare(struct taskset_ns_change *chg,
 		created = create_owned_namespaces(flags, cred);
 		if (IS_ERR(created))
 			return PTR_ERR(created);
+		/* Bound by the caps of the node's parent, not the writer's. */
+		if (flags & CLONE_NEWIPC)
+			ipc_set_ext_parent(created->ipc_ns, ts->nsproxy->ipc_ns);
 		chg->created = created;
 	}
 	if (ts->own & ~own) {

@@ -92,8 +92,14 @@ static struct ns_common *ipc_ns_of(const struct nsproxy *nsp)
 	return &nsp->ipc_ns->ns;
 }
 
+/*
+ * The outside view of a node's IPC limits (fs/tasksetfs/ipc.c), for the
+ * System V ids, which a kernel without them does not have.
+ */
 DEFINE_NS_FACET(ipc, ipc_ns, CLONE_NEWIPC, UCOUNT_IPC_NAMESPACES, 1,
-		ns_install);
+		ns_install,
+		.files = IS_ENABLED(CONFIG_SYSVIPC) ?
+			 TASKSETFS_FILES(ipc_taskset_files) : NULL);
 
 static struct ns_common *mnt_ns_of(const struct nsproxy *nsp)
 {

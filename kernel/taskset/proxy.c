@@ -77,7 +77,10 @@ struct proxy_pcpu_stats {
 
 static DEFINE_PER_CPU(struct proxy_pcpu_stats, proxy_stats);
 
-/* The key is every field of struct nsproxy but the count, and the node. */
+/*
+ * The key is every field of struct nsproxy but the count, the node and
+ * the resource states.
+ */
 static_assert(sizeof(struct nsproxy) ==
 	      offsetofend(struct nsproxy, cgroup_ns),
 	      "a new nsproxy field must join the proxy key");
@@ -92,6 +95,10 @@ static u64 proxy_key_fold(const struct taskset_proxy *proxy)
 {
 	const struct nsproxy *ns = &proxy->ns;
 	u64 key = (unsigned long)proxy->node;
+	int id;
+
+	for (id = 0; id < TASKSET_NR_FACETS; id++)
+		key = rol64(key, 7) ^ (unsigned long)proxy->state[id];
 
 	key = rol64(key, 7) ^ (unsigned long)ns->uts_ns;
 	key = rol64(key, 7) ^ (unsigned long)ns->ipc_ns;
@@ -117,6 +124,7 @@ static bool proxy_key_equal(const struct taskset_proxy *a,
 	const struct nsproxy *x = &a->ns, *y = &b->ns;
 
 	return a->node == b->node &&
+	       !memcmp(a->state, b->state, sizeof(a->state)) &&
 	       x->uts_ns == y->uts_ns &&
 	       x->ipc_ns == y->ipc_ns &&
 	       x->mnt_ns == y->mnt_ns &&
@@ -155,6 +163,7 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 		WARN_ON_ONCE(refcount_read(&work->ns.count));
 	/* Borrowed: @from's holder keeps it until the work proxy is shared. */
 	work->node = parent->node;
+	memcpy(work->state, parent->state, sizeof(work->state));
 	return &work->ns;
 }
 
@@ -421,9 +430,10 @@ struct nsproxy *taskset_proxy_publish(struct nsproxy *work)
 struct nsproxy *taskset_proxy_find(const struct nsproxy *ns,
 				   struct taskset *node)
 {
-	struct taskset_proxy key = { .ns = *ns, .node = node };
+	struct taskset_proxy key = { .ns = *ns };
 	struct taskset_proxy *found;
 
+	taskset_proxy_set_node(&key, node);
 	found = lookup_proxy(&key, proxy_set_key_fold(&key));
 	if (!found)
 		return NULL;

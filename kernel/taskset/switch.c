@@ -159,7 +159,7 @@ static int find_target(struct taskset_switch *sw, struct taskset *node)
 	if (!work)
 		return -ENOMEM;
 	/* Borrowed: the move holds the node until its switches are over. */
-	to_taskset_proxy(work)->node = node;
+	taskset_proxy_set_node(to_taskset_proxy(work), node);
 	fill_work_proxy(work, &sw->states, sw->from);
 	sw->to = work;
 	sw->to_work = true;

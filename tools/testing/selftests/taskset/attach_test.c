@@ -132,19 +132,6 @@ static bool listed(const char *node, const char *file, pid_t id)
 	return false;
 }
 
-static int count_lines(const char *node, const char *file)
-{
-	char buf[65536];
-	int n = 0;
-	char *p;
-
-	if (read_at(node, file, buf, sizeof(buf)) < 0)
-		return -1;
-	for (p = buf; *p; p++)
-		n += *p == '\n';
-	return n;
-}
-
 static void *sleep_thread(void *arg)
 {
 	for (;;)

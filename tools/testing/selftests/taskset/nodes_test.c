@@ -95,15 +95,19 @@ TEST_F(nodes, stat_counts_nodes)
 	ASSERT_EQ(read_key(self->dir, "taskset.stat", "nodes"), start);
 }
 
-/* A new node owns nothing and inherits every namespace of its parent. */
+/*
+ * A new node owns the resource facets' states, no namespace, and
+ * inherits every namespace of its parent.
+ */
 TEST_F(nodes, new_node_inherits_every_namespace)
 {
 	char buf[4096];
 	size_t i;
 
 	ASSERT_EQ(mkdir(self->node, 0755), 0);
-	ASSERT_EQ(read_at(self->node, "taskset.facets", buf, sizeof(buf)), 0)
-		TH_LOG("a new node owns: %s", buf);
+	ASSERT_GT(read_at(self->node, "taskset.facets", buf, sizeof(buf)), 0);
+	ASSERT_STREQ(buf,
+		     "tasks kind=resource enter=any create=mkdir on_empty=ignore\n");
 	for (i = 0; i < ARRAY_SIZE(ns_types); i++) {
 		unsigned long ino, root_ino, owner, root_owner;
 		bool own, root_own;

@@ -155,6 +155,20 @@ static inline ssize_t read_namespaces(const char *dir, char *buf,
 	return len;
 }
 
+/* The number of lines of @dir/@name (its members, for taskset.procs), or -1. */
+static inline long count_lines(const char *dir, const char *name)
+{
+	static char buf[1 << 16];
+	long n = 0;
+	char *p;
+
+	if (read_at(dir, name, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
 /* Write @len bytes of @data to @dir/@name in one write: 0, or -errno. */
 static inline int write_at(const char *dir, const char *name,
 			   const void *data, size_t len)

@@ -22,7 +22,8 @@
  * operations are compared with their cgroup and unshare equivalents on
  * the same kernel, and the moves of tasks into a node with their moves
  * into a cgroup, with 2 nodes and again with NODES_MANY ("_10000_nodes"),
- * and clone3() into a node with clone3() into a cgroup.
+ * clone3() into a node with clone3() into a cgroup, and fork+exit+wait
+ * under a node's tasks.max with the same under a cgroup's pids.max.
  */
 
 #define _GNU_SOURCE
@@ -39,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -849,6 +851,98 @@ static void run_in_node(const char *name, void (*op)(long))
 	}
 }
 
+/* The limit of the limited runs: never reached, always checked. */
+#define FORK_LIMIT "1000\n"
+
+/*
+ * fork+exit+wait by a task in a node whose tasks.max is set: each fork
+ * charges the node, each release uncharges it. An unpatched kernel has
+ * no node: the same runs in the root.
+ */
+static void run_in_limited_node(const char *name, void (*op)(long))
+{
+	char id[16];
+
+	snprintf(id, sizeof(id), "%d\n", getpid());
+	if (have_tasksetfs()) {
+		if (mkdir(TASKSETFS "/limited", 0755))
+			die("mkdir limited");
+		write_file(TASKSETFS "/limited/tasks.max", FORK_LIMIT);
+		write_file(TASKSETFS "/limited/taskset.procs", id);
+	}
+	run(name, op);
+	if (have_tasksetfs()) {
+		write_file(TASKSETFS "/taskset.procs", id);
+		if (rmdir(TASKSETFS "/limited"))
+			die("rmdir limited");
+	}
+}
+
+/*
+ * The same fork+exit+wait under cgroup's pids.max, then under a node's
+ * tasks.max, on the same kernel.
+ */
+static void compare_fork_limited(void)
+{
+	char id[16];
+
+	if (!have_tasksetfs())
+		return;
+	mount_cgroup2();
+	snprintf(id, sizeof(id), "%d\n", getpid());
+	write_file(CGROUPFS "/cgroup.subtree_control", "+pids");
+	if (mkdir(CGROUPFS "/limited", 0755))
+		die("mkdir cgroup limited");
+	write_file(CGROUPFS "/limited/pids.max", FORK_LIMIT);
+	write_file(CGROUPFS "/limited/cgroup.procs", id);
+	run("cgroup_fork_limited", op_fork);
+	write_file(CGROUPFS "/cgroup.procs", id);
+	if (rmdir(CGROUPFS "/limited"))
+		die("rmdir cgroup limited");
+	write_file(CGROUPFS "/cgroup.subtree_control", "-pids");
+	run_in_limited_node("node_fork_limited", op_fork);
+}
+
+static void op_shmget_rmid(long i)
+{
+	int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+
+	if (id < 0 || shmctl(id, IPC_RMID, NULL))
+		die("shmget/IPC_RMID");
+}
+
+/*
+ * shmget+IPC_RMID in a child IPC namespace: on a kernel with tasksetfs,
+ * a node's, with an external cap on its segments (ipc.shmmni.max); on
+ * an unpatched one, a namespace of the child's unshare().
+ */
+static void run_ipc_capped(const char *name)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "%d\n", getpid());
+		if (have_tasksetfs()) {
+			if (mkdir(TASKSETFS "/ipc", 0755))
+				die("mkdir ipc");
+			write_file(TASKSETFS "/ipc/taskset.facets", "+ipc");
+			write_file(TASKSETFS "/ipc/ipc.shmmni.max", FORK_LIMIT);
+			write_file(TASKSETFS "/ipc/taskset.procs", id);
+		} else if (unshare(CLONE_NEWIPC)) {
+			die("unshare ipc");
+		}
+		run(name, op_shmget_rmid);
+		exit(0);
+	}
+	reap(pid);
+	if (have_tasksetfs() && rmdir(TASKSETFS "/ipc"))
+		die("rmdir ipc");
+}
+
 static long stat_value(const char *key)
 {
 	char line[128];
@@ -949,6 +1043,9 @@ int main(int argc, char **argv)
 	setup_targets();
 	run_paths();
 	run_in_node("fork_exit_wait_in_node", op_fork);
+	run_in_limited_node("fork_exit_wait_limited", op_fork);
+	compare_fork_limited();
+	run_ipc_capped("shmget_rmid_capped");
 	if (have_tasksetfs())
 		newtaskset_flag = CLONE_NEWTASKSET;
 	run_n("unshare_newtaskset", op_unshare_newtaskset, iterations, true);
