@@ -51,8 +51,10 @@
  *	the proxy it was made from before. Part of the key.
  * @state: the resource facets' states, indexed by facet id: the node's
  *	(NULL for a namespace facet, and for the root's). Part of the key,
- *	as a css_set's csses are of its: a resource facet's state for a
- *	task is this one load. Set with the node (taskset_proxy_set_node()).
+ *	as a css_set's csses are of its, through the node, whose states
+ *	they are and which never changes them: a resource facet's state
+ *	for a task is this one load. Set with the node
+ *	(taskset_proxy_set_node()).
  * @hash_node: entry in the proxy hash, a chain ending in a nulls
  *	marker; not linked while the proxy is a work proxy. Changed under
  *	taskset_proxy_lock, walked under RCU.

@@ -79,7 +79,10 @@ static DEFINE_PER_CPU(struct proxy_pcpu_stats, proxy_stats);
 
 /*
  * The key is every field of struct nsproxy but the count, the node and
- * the resource states.
+ * the resource states. The resource states are the node's, which never
+ * change (taskset_proxy_set_node()): the node stands for them, and
+ * they are neither folded nor compared, which keeps a 64-byte compare
+ * off every setns() and unshare().
  */
 static_assert(sizeof(struct nsproxy) ==
 	      offsetofend(struct nsproxy, cgroup_ns),
@@ -95,10 +98,6 @@ static u64 proxy_key_fold(const struct taskset_proxy *proxy)
 {
 	const struct nsproxy *ns = &proxy->ns;
 	u64 key = (unsigned long)proxy->node;
-	int id;
-
-	for (id = 0; id < TASKSET_NR_FACETS; id++)
-		key = rol64(key, 7) ^ (unsigned long)proxy->state[id];
 
 	key = rol64(key, 7) ^ (unsigned long)ns->uts_ns;
 	key = rol64(key, 7) ^ (unsigned long)ns->ipc_ns;
@@ -124,7 +123,6 @@ static bool proxy_key_equal(const struct taskset_proxy *a,
 	const struct nsproxy *x = &a->ns, *y = &b->ns;
 
 	return a->node == b->node &&
-	       !memcmp(a->state, b->state, sizeof(a->state)) &&
 	       x->uts_ns == y->uts_ns &&
 	       x->ipc_ns == y->ipc_ns &&
 	       x->mnt_ns == y->mnt_ns &&
@@ -458,7 +456,10 @@ void taskset_proxy_release(struct nsproxy *nsp)
 	if (WARN_ON_ONCE(proxy == &init_taskset_proxy))
 		return;
 	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
-		WARN_ONCE(proxy->key_fold != proxy_key_fold(proxy),
+		WARN_ONCE(proxy->key_fold != proxy_key_fold(proxy) ||
+			  (proxy->node &&
+			   memcmp(proxy->state, proxy->node->states,
+				  sizeof(proxy->state))),
 			  "taskset: a published proxy's key changed\n");
 	spin_lock(&taskset_proxy_lock);
 	hlist_nulls_del_rcu(&proxy->hash_node);

@@ -219,6 +219,28 @@ TEST_F(tasks, files_of_a_new_node)
 		  -ENOENT);
 }
 
+/*
+ * Tasks of one node share a proxy; nodes that differ only in their tasks
+ * state (web and outer inherit the same namespaces) have one each.
+ */
+TEST_F(tasks, proxies_differ_by_tasks_state_and_are_shared)
+{
+	struct member a, b, c;
+	long before;
+
+	before = read_key(self->dir, "taskset.stat", "proxies");
+	ASSERT_GT(before, 0);
+	ASSERT_EQ(member_start(&a, self->web), 0);
+	EXPECT_EQ(read_key(self->dir, "taskset.stat", "proxies"), before + 1);
+	ASSERT_EQ(member_start(&b, self->web), 0);
+	EXPECT_EQ(read_key(self->dir, "taskset.stat", "proxies"), before + 1);
+	ASSERT_EQ(member_start(&c, self->outer), 0);
+	EXPECT_EQ(read_key(self->dir, "taskset.stat", "proxies"), before + 2);
+	EXPECT_EQ(member_stop(&a), 0);
+	EXPECT_EQ(member_stop(&b), 0);
+	EXPECT_EQ(member_stop(&c), 0);
+}
+
 TEST_F(tasks, resource_state_lasts_as_long_as_its_node)
 {
 	bool own = true;
