@@ -625,7 +625,7 @@ static void racer(struct race *r)
 	_exit(0);
 }
 
-TEST_F(tasks, race_of_moves_forks_and_exits_keeps_counts_exact)
+TEST_F_TIMEOUT(tasks, race_of_moves_forks_and_exits_keeps_counts_exact, 240)
 {
 	const char * const nodes[] = { self->outer, self->inner, self->web };
 	pid_t pids[RACERS];
