@@ -60,8 +60,10 @@ test-kasan: deps
 	TASKSET_TOOLS=$$t $(S)/boot-tests.sh $$k kasan $$d -- --mem 1024 --timeout 900
 
 # The kernel's own selftests of the paths the proxy took over, on the
-# patched and an unpatched kernel of the same configuration.
-UPSTREAM_TESTS := clone3 nsfs pidfd timens proc ipc
+# patched and an unpatched kernel of the same configuration; cgroup's
+# own, for the cgroup2 facet's bridge (only the programs named).
+UPSTREAM_TESTS := clone3 nsfs pidfd timens proc ipc \
+	cgroup:test_core,test_kill,test_memcontrol
 test-upstream: deps
 	@$(S)/test-upstream.sh $(UPSTREAM_TESTS)
 

@@ -35,6 +35,11 @@ SAME_KERNEL = [
      "node_spawn_into"),
     # A node's tasks.max against cgroup's pids.max.
     ("fork_limited", "node_fork_limited", "cgroup", "cgroup_fork_limited"),
+    # One write to a node bound to a cgroup against setns() + cgroup.procs.
+    ("enter_both", "node_enter_both", "twostep", "twostep_enter_both"),
+    # CLONE_INTO_TASKSET into a bound node against CLONE_INTO_CGROUP+setns.
+    ("spawn_into_bound", "node_spawn_into_bound", "cgroup",
+     "cgroup_spawn_into_setns"),
 ] + [(move + nodes, "node_" + move + nodes, "cgroup",
       "cgroup_" + move + nodes)
      for nodes in ("", "_10000_nodes")
@@ -48,7 +53,9 @@ SCALING = [(move + "_scaling", "node_" + move, "node_" + move + "_10000_nodes")
 # The wall-time comparisons: (line name, taskset operation, cgroup's).
 WALL = [(move, "node_" + move, "cgroup_" + move)
         for move in ("attach_self", "attach_other")] + [
-    ("empty_delete", "node_empty_delete", "cgroup_populated_0")]
+    ("empty_delete", "node_empty_delete", "cgroup_populated_0"),
+    ("enter_both", "node_enter_both", "twostep_enter_both"),
+    ("spawn_into_bound", "node_spawn_into_bound", "cgroup_spawn_into_setns")]
 
 # Two pipe round trips between two processes: the four context switches
 # that two moves of a sleeping process cost, and nothing else.

@@ -12,7 +12,9 @@
 # with -Werror and must
 # build whole; with --upstream (the kernel's own tests, which we do not
 # maintain) every program that builds is kept and the others are named on
-# stderr.
+# stderr. A TARGET written TARGET:PROG,PROG... runs only those programs
+# of it (cgroup:test_core,test_kill: the others need what the test
+# kernels do not have).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +39,10 @@ shift
 hdrs=$BUILD/kernel/$name/usr/include
 [ -d "$hdrs/linux" ] || die "no headers in $hdrs: build kernel $name first"
 
-for target in "$@"; do
+for spec in "$@"; do
+	target=${spec%%:*}
+	only=
+	[ "$target" = "$spec" ] || only=,${spec#*:},
 	out=$BUILD/selftests/$name/$target
 	mkdir -p "$out"
 	args=(-C "$src/tools/testing/selftests/$target" OUTPUT="$out"
@@ -49,7 +54,9 @@ for target in "$@"; do
 	fi
 	make -s --no-print-directory "${args[@]}" emit_tests 2>/dev/null |
 		sed -n 's/^[^:]*://p' | while read -r prog; do
-			[ -x "$out/$prog" ] && [ -f "$out/$prog" ] && echo "$prog"
+			[ -x "$out/$prog" ] && [ -f "$out/$prog" ] || continue
+			[ -z "$only" ] || [[ $only == *,$prog,* ]] || continue
+			echo "$prog"
 		done >"$out/.tests"
 	echo "$out"
 done

@@ -122,7 +122,7 @@ static int tasksetfs_mkdir(struct kernfs_node *parent_kn, const char *name,
 	ts = taskset_node_create(parent, current_user_ns());
 	if (IS_ERR(ts))
 		return PTR_ERR(ts);
-	ret = taskset_node_own_resources(ts);
+	ret = taskset_node_own_resources(ts, current_cred());
 	if (!ret)
 		ret = tasksetfs_publish_node(ts, name, mode);
 	if (ret)

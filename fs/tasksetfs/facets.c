@@ -16,11 +16,15 @@
  * resource facet's state is made with its node and lasts as long: every
  * node made by mkdir owns one, so "+tasks" there changes nothing, and
  * "-tasks", or "+tasks" on a node made by clone3()/unshare(), is
- * EINVAL. Errors: EINVAL for an empty write, garbage, an unknown facet,
- * a facet not created by mkdir, both "+name" and "-name", a resource
- * facet's state to drop or add; EBUSY to change the facets
+ * EINVAL; except for a facet owned on request (cgroup2), which "+name"
+ * adds and "-name" drops. Errors: EINVAL for an empty write, garbage, an
+ * unknown facet, a facet not created by mkdir, both "+name" and "-name",
+ * a resource facet's state to drop or add; EBUSY to change the facets
  * of a node with children or members (the root has both); ENOENT on a
- * removed node; EPERM without the right to change the node.
+ * removed node; EPERM without the right to change the node; the errno of
+ * a resource facet that cannot make or let go of its state (cgroup2:
+ * EEXIST for a mirror that exists, EBUSY for one cgroup will not
+ * remove).
  */
 
 #include <linux/cred.h>
@@ -85,15 +89,21 @@ struct facets_request {
 	unsigned long drop;
 };
 
-/* The resource facets, as a bitmap of ids. */
-static unsigned long resource_facets(void)
+/* A resource facet that a node made by mkdir owns for its life. */
+static bool owned_for_life(const struct taskset_facet *facet)
+{
+	return !taskset_facet_is_ns(facet) && !facet->own_on_request;
+}
+
+/* Those facets, as a bitmap of ids. */
+static unsigned long facets_owned_for_life(void)
 {
 	const struct taskset_facet *facet;
 	unsigned long facets = 0;
 	int id;
 
 	for_each_taskset_facet(facet, id)
-		if (!taskset_facet_is_ns(facet))
+		if (owned_for_life(facet))
 			__set_bit(id, &facets);
 	return facets;
 }
@@ -108,8 +118,8 @@ static int parse_token(const char *tok, struct facets_request *req)
 	facet = taskset_facet_by_name(tok + 1, strlen(tok + 1));
 	if (!facet || !(facet->create & TASKSET_CREATE_MKDIR))
 		return -EINVAL;
-	/* A resource state is the node's for its life. */
-	if (!taskset_facet_is_ns(facet) && *tok == '-')
+	/* Such a resource state is the node's for its life. */
+	if (owned_for_life(facet) && *tok == '-')
 		return -EINVAL;
 	/* Named twice, maybe both ways: refused, whatever the order. */
 	if (test_bit(facet->id, &req->add) || test_bit(facet->id, &req->drop))
@@ -170,25 +180,46 @@ static void remove_dropped_files(struct taskset *ts, unsigned long own)
 			tasksetfs_remove_facet_files(ts, facet);
 }
 
+/* Remove the files prepare_files() created for the facets @ts adds. */
+static void remove_added_files(struct taskset *ts, unsigned long own)
+{
+	unsigned long added = own & ~ts->own;
+	int id;
+
+	for (id = 0; id < TASKSET_NR_FACETS; id++)
+		if (test_bit(id, &added))
+			tasksetfs_remove_facet_files(ts, taskset_facets[id]);
+}
+
 /*
  * Give @ts the facets @own, all or nothing: create the new states and
- * the new files (inactive), then, past the point of no return, remove
- * the dropped files (waiting for their users), exchange the states and
- * activate the new files. What the node gives up is left in @chg.
+ * the new files (inactive), let the resource states the node drops go
+ * (the last step that may fail: a cgroup2 mirror that cgroup will not
+ * remove), then, past the point of no return, remove the dropped files
+ * (waiting for their users), exchange the states and activate the new
+ * files. What the node gives up is left in @chg and @res.
  */
 static int change_facets(struct taskset *ts, unsigned long own,
-			 const struct cred *cred, struct taskset_ns_change *chg)
+			 const struct cred *cred, struct taskset_ns_change *chg,
+			 struct taskset_res_change *res)
 {
 	int ret;
 
 	ret = taskset_ns_change_prepare(chg, ts, own, cred);
+	if (!ret)
+		ret = taskset_res_change_prepare(res, ts, own, cred);
+	if (!ret)
+		ret = prepare_files(ts, own);
 	if (ret)
 		return ret;
-	ret = prepare_files(ts, own);
-	if (ret)
+	ret = taskset_node_remove_resources(ts, ts->own & ~own);
+	if (ret) {
+		remove_added_files(ts, own);
 		return ret;
+	}
 	/* Point of no return. */
 	remove_dropped_files(ts, own);
+	taskset_res_change_commit(res, ts, own);
 	taskset_ns_change_commit(chg, ts);
 	kernfs_activate(ts->kn);
 	return 0;
@@ -197,21 +228,22 @@ static int change_facets(struct taskset *ts, unsigned long own,
 static int write_facets_locked(struct taskset *ts,
 			       const struct facets_request *req,
 			       const struct cred *cred,
-			       struct taskset_ns_change *chg)
+			       struct taskset_ns_change *chg,
+			       struct taskset_res_change *res)
 {
 	unsigned long own;
 
 	lockdep_assert_held(&taskset_mutex);
 	if (ts->dead)
 		return -ENOENT;
-	if (req->add & ~ts->own & resource_facets())
+	if (req->add & ~ts->own & facets_owned_for_life())
 		return -EINVAL;
 	own = (ts->own | req->add) & ~req->drop;
 	if (own == ts->own)
 		return 0;
 	if (!ts->parent || taskset_node_busy(ts))
 		return -EBUSY;
-	return change_facets(ts, own, cred, chg);
+	return change_facets(ts, own, cred, chg, res);
 }
 
 /*
@@ -223,12 +255,14 @@ static int write_facets(struct taskset *ts, const struct facets_request *req,
 			const struct cred *cred)
 {
 	struct taskset_ns_change chg = { };
+	struct taskset_res_change res = { };
 	int ret;
 
 	mutex_lock(&taskset_mutex);
-	ret = write_facets_locked(ts, req, cred, &chg);
+	ret = write_facets_locked(ts, req, cred, &chg, &res);
 	mutex_unlock(&taskset_mutex);
 	taskset_ns_change_finish(&chg);
+	taskset_res_change_finish(&res);
 	return ret;
 }
 

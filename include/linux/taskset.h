@@ -118,9 +118,18 @@ struct taskset_state {
  * @attach_cancel: for the same, give back what @attach_charge charged,
  *	for a switch that ends without committing. Both do nothing for a
  *	switch that was not charged.
+ * @own_on_request: for a resource facet, a node made by mkdir owns a
+ *	state only on "+name" in its taskset.facets, and may drop it with
+ *	"-name"; otherwise every such node owns one, for its life.
  * @state_create: for a resource facet, make the state of @node, which
  *	owns one, under @parent, the state of its nearest ancestor that
- *	owns one (NULL if none does). Return it, or an ERR_PTR().
+ *	owns one (NULL if none does), on behalf of @cred: the node's
+ *	creator, or the writer of "+name". Called under taskset_mutex.
+ *	Return it, or an ERR_PTR().
+ * @state_remove: for a resource facet, if not NULL, end what others can
+ *	see of a state before its node drops it or is removed, under
+ *	taskset_mutex, the node not busy. Return 0, or the errno that
+ *	refuses the drop or the removal, the state unchanged.
  * @state_free: for a resource facet, free a state, at its node's release.
  * @files: its control files, "<facet>.<name>", on a node that owns it;
  *	NULL if it has none.
@@ -144,8 +153,11 @@ struct taskset_facet {
 	int (*attach_charge)(struct taskset_switch *sw, struct taskset *node);
 	void (*attach_commit)(struct taskset_switch *sw);
 	void (*attach_cancel)(struct taskset_switch *sw);
+	bool own_on_request;
 	struct taskset_state *(*state_create)(struct taskset *node,
-					      struct taskset_state *parent);
+					      struct taskset_state *parent,
+					      const struct cred *cred);
+	int (*state_remove)(struct taskset_state *state);
 	void (*state_free)(struct taskset_state *state);
 	struct taskset_file *files;
 };
@@ -381,7 +393,8 @@ const struct taskset_facet *taskset_facet_by_name(const char *name,
 
 struct taskset *taskset_node_create(struct taskset *parent,
 				    struct user_namespace *user_ns);
-int taskset_node_own_resources(struct taskset *ts);
+int taskset_node_own_resources(struct taskset *ts, const struct cred *cred);
+int taskset_node_remove_resources(struct taskset *ts, unsigned long facets);
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
 bool taskset_node_busy(const struct taskset *ts);
 int taskset_node_enter(struct taskset *ts);
@@ -452,6 +465,25 @@ struct taskset_ns_change {
 	struct nsproxy *inherited;
 	struct nsproxy inherited_ns;
 };
+
+/**
+ * struct taskset_res_change - new resource states for a node, prepared
+ * @created: states made for the facets being added ("+name" of a facet
+ *	owned on request), by facet id; freed unless committed.
+ * @dropped: the states the node gave up, once committed; freed by
+ *	taskset_res_change_finish().
+ */
+struct taskset_res_change {
+	struct taskset_state *created[TASKSET_NR_FACETS];
+	struct taskset_state *dropped[TASKSET_NR_FACETS];
+};
+
+int taskset_res_change_prepare(struct taskset_res_change *chg,
+			       struct taskset *ts, unsigned long own,
+			       const struct cred *cred);
+void taskset_res_change_commit(struct taskset_res_change *chg,
+			       struct taskset *ts, unsigned long own);
+void taskset_res_change_finish(struct taskset_res_change *chg);
 
 int taskset_ns_change_prepare(struct taskset_ns_change *chg,
 			      struct taskset *ts, unsigned long own,

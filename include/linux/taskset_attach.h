@@ -85,6 +85,7 @@ struct taskset_switch {
 
 #ifdef CONFIG_TASKSET
 int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args);
+void taskset_fork_into_cancel(struct kernel_clone_args *args);
 void taskset_post_fork_into(struct task_struct *p,
 			    struct kernel_clone_args *args);
 int taskset_attach(struct taskset *node, struct task_struct *task,
@@ -121,6 +122,10 @@ static inline int taskset_fork_into(struct task_struct *p,
 				    struct kernel_clone_args *args)
 {
 	return -EINVAL;
+}
+
+static inline void taskset_fork_into_cancel(struct kernel_clone_args *args)
+{
 }
 
 static inline void taskset_post_fork_into(struct task_struct *p,

@@ -18,6 +18,7 @@
  * See include/linux/taskset_attach.h for the protocol and lifetimes.
  */
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/overflow.h>
 #include <linux/ptrace.h>
@@ -30,6 +31,7 @@
 #include <linux/task_work.h>
 #include <linux/taskset.h>
 #include <linux/taskset_attach.h>
+#include <linux/taskset_cgroup2.h>
 #include <linux/wait.h>
 
 /* Room for threads created between a count and the look under lock. */
@@ -46,6 +48,10 @@ enum move_decision {
  * @node: the node entered: referenced, and counted in its @nr_entering.
  * @cred: the opener's credentials, referenced.
  * @threadgroup: the whole process moves (taskset.procs).
+ * @cgrp: the cgroup the node is bound to, which the threads enter in the
+ *	same move, or NULL: the writer moves them into it, and that
+ *	decides the move (decide_with_cgroup()). Not referenced: stable
+ *	while the node is being entered.
  * @on_stack: a move of the writer alone, on its stack (see
  *	prepare_move()).
  * @ref: the writer's reference, and one per switch queued.
@@ -54,10 +60,12 @@ enum move_decision {
  * @moved: threads that switched.
  * @error: the errno of the first preparation that failed, or 0.
  * @decision: enum move_decision: set once, by the last switch to report
- *	its preparation, or to MOVE_ABORT by a writer that is killed.
+ *	its preparation (by the writer instead, if @cgrp), or to
+ *	MOVE_ABORT by a writer that is killed.
  * @decided_wq: where the threads wait for the decision.
- * @done_wq: where the writer waits for the end: apart, so that a
- *	decision does not wake, and let run, a writer with more to wait for.
+ * @done_wq: where the writer waits for the end, and for the last
+ *	preparation if it decides: apart, so that a decision does not
+ *	wake, and let run, a writer with more to wait for.
  * @max: room in @sw.
  * @nr: switches in @sw.
  * @sw: one per moving thread.
@@ -67,6 +75,7 @@ struct taskset_move {
 	const struct cred *cred;
 	bool threadgroup;
 	bool on_stack;
+	struct cgroup *cgrp;
 	refcount_t ref;
 	atomic_t unprepared;
 	atomic_t unfinished;
@@ -93,6 +102,7 @@ static int move_init(struct taskset_move *move, struct taskset *node,
 	move->node = taskset_get(node);
 	move->cred = get_cred(cred);
 	move->threadgroup = threadgroup;
+	move->cgrp = taskset_cgroup2_of(node);
 	refcount_set(&move->ref, 1);
 	init_waitqueue_head(&move->decided_wq);
 	init_waitqueue_head(&move->done_wq);
@@ -150,12 +160,19 @@ static void move_decide(struct taskset_move *move, int decision)
 		move_wake(&move->decided_wq);
 }
 
-/* A switch reports its preparation; the last one decides for all. */
+/*
+ * A switch reports its preparation; the last one decides for all, or
+ * wakes the writer that decides.
+ */
 static void switch_prepared(struct taskset_move *move, int err)
 {
 	if (err)
 		cmpxchg(&move->error, 0, err);
-	if (atomic_dec_and_test(&move->unprepared))
+	if (!atomic_dec_and_test(&move->unprepared))
+		return;
+	if (move->cgrp)
+		move_wake(&move->done_wq);
+	else
 		move_decide(move, READ_ONCE(move->error) ? MOVE_ABORT :
 							   MOVE_COMMIT);
 }
@@ -228,11 +245,14 @@ static bool move_decided(struct taskset_move *move)
 }
 
 /*
- * A thread's switch, in its own context. A thread that is exiting, or
- * that is killed while it waits for the decision, does not switch: it is
- * about to be no one's member.
+ * A thread's switch, in its own context: it prepares, then waits for the
+ * decision and commits or aborts. A thread that is exiting, or that is
+ * killed while it waits for the decision, does not switch: it is about
+ * to be no one's member.
+ *
+ * Return: true if the switch is prepared.
  */
-static void switch_run(struct taskset_switch *sw)
+static bool switch_run_prepare(struct taskset_switch *sw)
 {
 	struct taskset_move *move = sw->move;
 	int err = 0;
@@ -241,7 +261,14 @@ static void switch_run(struct taskset_switch *sw)
 		err = taskset_switch_prepare(sw, move->node, move->cred);
 	switch_prepared(move, err);
 	/* Prepared: nsset.nsproxy is set. */
-	if (sw->nsset.nsproxy &&
+	return sw->nsset.nsproxy;
+}
+
+static void switch_run_finish(struct taskset_switch *sw, bool prepared)
+{
+	struct taskset_move *move = sw->move;
+
+	if (prepared &&
 	    !wait_event_killable(move->decided_wq, move_decided(move)) &&
 	    READ_ONCE(move->decision) == MOVE_COMMIT) {
 		taskset_switch_commit(sw);
@@ -250,6 +277,11 @@ static void switch_run(struct taskset_switch *sw)
 	}
 	taskset_switch_abort(sw);
 	switch_finished(sw);
+}
+
+static void switch_run(struct taskset_switch *sw)
+{
+	switch_run_finish(sw, switch_run_prepare(sw));
 }
 
 static void switch_work(struct callback_head *work)
@@ -480,6 +512,51 @@ static struct taskset_move *prepare_move(struct taskset *node,
 	}
 }
 
+/*
+ * A move into a node bound to a cgroup: once every thread has prepared
+ * its switch, the writer moves them into the cgroup, in its own context
+ * and under cgroup's locks as cgroup requires, with the opener's
+ * credentials; that decides the move. If cgroup refuses, or a thread
+ * could not prepare, nothing moved in either hierarchy. If cgroup took
+ * them, the threads commit their switches, which cannot fail: the cgroup
+ * side moves first, and until the last thread has switched another
+ * observer may see a thread in its new cgroup and its old node; never
+ * once write(2) has returned, which waits for every switch.
+ */
+static void decide_with_cgroup(struct taskset_move *move,
+			       struct task_struct *task)
+{
+	int err;
+
+	if (wait_event_killable(move->done_wq,
+				!atomic_read(&move->unprepared))) {
+		move_decide(move, MOVE_ABORT);
+		return;
+	}
+	err = READ_ONCE(move->error);
+	if (!err)
+		err = cgroup_bridge_attach(move->cgrp, task, move->threadgroup,
+					   move->cred);
+	if (err)
+		cmpxchg(&move->error, 0, err);
+	move_decide(move, err ? MOVE_ABORT : MOVE_COMMIT);
+}
+
+/*
+ * Queue the threads' switches and let the move be decided; the writer
+ * makes its own switch, if it moves, here.
+ */
+static void run_move(struct taskset_move *move, struct task_struct *task)
+{
+	struct taskset_switch *self = queue_switches(move);
+	bool prepared = self && switch_run_prepare(self);
+
+	if (move->cgrp)
+		decide_with_cgroup(move, task);
+	if (self)
+		switch_run_finish(self, prepared);
+}
+
 /**
  * taskset_attach() - move a thread or a process into a node
  * @node: the node to enter
@@ -490,8 +567,11 @@ static struct taskset_move *prepare_move(struct taskset *node,
  *
  * All or nothing: every thread prepares its switch (every facet that
  * changes is asked, with @cred), then all switch, or none if one could
- * not. Returns once every thread has switched or given up; if current
- * moves, once it is inside.
+ * not. If @node is bound to a cgroup, the threads enter it in the same
+ * move, as a write of cgroup.procs (cgroup.threads) by @cred would move
+ * them, before they switch; a refusal there moves nothing either.
+ * Returns once every thread has switched or given up; if current moves,
+ * once it is inside.
  *
  * Context: process context, no lock held; may sleep.
  * Return: 0 if at least one thread switched; -EINVAL for a kernel thread
@@ -499,13 +579,12 @@ static struct taskset_move *prepare_move(struct taskset *node,
  * not move it; -EBUSY for a stopped or traced task; -ENOENT if @node was
  * removed; -EINTR if the writer was killed; -EAGAIN if a limit of the
  * tasks facet on @node's path has no room for the threads; or the errno
- * of the facet or check that refused the move.
+ * of the facet or check that refused the move, cgroup's included.
  */
 int taskset_attach(struct taskset *node, struct task_struct *task,
 		   bool threadgroup, const struct cred *cred)
 {
 	DEFINE_FLEX(struct taskset_move, onstack, sw, max, 1);
-	struct taskset_switch *self;
 	struct taskset_move *move;
 	int err;
 
@@ -523,13 +602,10 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 		return PTR_ERR(move);
 
 	err = charge_move(move);
-	if (err) {
+	if (err)
 		cancel_switches(move, err);
-	} else {
-		self = queue_switches(move);
-		if (self)
-			switch_run(self);
-	}
+	else
+		run_move(move, task);
 	if (wait_event_killable(move->done_wq,
 				!atomic_read(&move->unfinished))) {
 		move_decide(move, MOVE_ABORT);

@@ -26,6 +26,13 @@
  * Only the node's taskset_mutex, briefly, and for a proxy never seen
  * before, taskset_proxy_lock, are taken: no lock a plain fork takes.
  *
+ * A child of a node bound to a cgroup (the cgroup2 facet) starts in that
+ * cgroup, as with CLONE_INTO_CGROUP: the cgroup is checked here, with the
+ * directory opener's credentials as a write of cgroup.procs would be,
+ * and handed, referenced, to cgroup_can_fork() in
+ * kernel_clone_args.into_cgrp, which makes the child's css_set from it:
+ * no second lookup. CLONE_INTO_CGROUP with such a node is EINVAL.
+ *
  * The child is refused what the flags of the clone would share with a
  * parent in other states: CLONE_FS if the mount namespace changes (the
  * install operation refuses it, as setns(2) for a thread sharing its
@@ -34,6 +41,7 @@
  * (taskset.threads moves it later).
  */
 
+#include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -43,6 +51,7 @@
 #include <linux/sched/task.h>
 #include <linux/taskset.h>
 #include <linux/taskset_attach.h>
+#include <linux/taskset_cgroup2.h>
 #include <linux/taskset_proxy.h>
 
 /* Clone flags that share with the parent what the node may change. */
@@ -82,6 +91,57 @@ static int enter_child(struct task_struct *p, struct kernel_clone_args *args,
 	return err;
 }
 
+#ifdef CONFIG_CGROUPS
+/*
+ * The cgroup @node is bound to, if any, for cgroup_can_fork() to start
+ * the child in.
+ */
+static int enter_cgroup(struct kernel_clone_args *args, struct taskset *node,
+			const struct cred *cred)
+{
+	struct cgroup *cgrp = taskset_cgroup2_of(node);
+	int err;
+
+	if (!cgrp)
+		return 0;
+	if (args->flags & CLONE_INTO_CGROUP)
+		return -EINVAL;
+	err = cgroup_bridge_may_fork_into(cgrp, cred);
+	if (err)
+		return err;
+	cgroup_get(cgrp);
+	args->into_cgrp = cgrp;
+	return 0;
+}
+
+/**
+ * taskset_fork_into_cancel() - a CLONE_INTO_TASKSET fails before cgroup
+ * @args: the clone's arguments, as taskset_fork_into() left them
+ *
+ * Drops the cgroup the child was to start in, if cgroup_can_fork() did
+ * not take it.
+ *
+ * Context: copy_process(), in the parent.
+ */
+void taskset_fork_into_cancel(struct kernel_clone_args *args)
+{
+	if (args->into_cgrp) {
+		cgroup_put(args->into_cgrp);
+		args->into_cgrp = NULL;
+	}
+}
+#else
+static int enter_cgroup(struct kernel_clone_args *args, struct taskset *node,
+			const struct cred *cred)
+{
+	return 0;
+}
+
+void taskset_fork_into_cancel(struct kernel_clone_args *args)
+{
+}
+#endif
+
 /**
  * taskset_fork_into() - a child of clone3() starts inside a node
  * @p: the child, being copied: its fs_struct is made, its namespaces not
@@ -95,8 +155,9 @@ static int enter_child(struct task_struct *p, struct kernel_clone_args *args,
  * Return: 0; -EBADF if @args->taskset is no directory of tasksetfs;
  * -ENOENT if the node was removed; -EPERM if the directory's opener may
  * not enter it; -EINVAL for CLONE_THREAD, or for CLONE_FS or
- * CLONE_SYSVSEM with a node whose mount or IPC namespace differs; or the
- * errno of the namespace type or the allocation that failed.
+ * CLONE_SYSVSEM with a node whose mount or IPC namespace differs, or for
+ * CLONE_INTO_CGROUP with a node bound to a cgroup; or the errno of the
+ * namespace type, the cgroup check or the allocation that failed.
  */
 int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args)
 {
@@ -121,7 +182,11 @@ int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args)
 		goto put;
 
 	args->taskset_kills = taskset_kills_finished(node);
-	err = enter_child(p, args, node, cred);
+	err = enter_cgroup(args, node, cred);
+	if (!err)
+		err = enter_child(p, args, node, cred);
+	if (err)
+		taskset_fork_into_cancel(args);
 	/* The child is counted as a member, or will not be. */
 	taskset_node_entered(node);
 put:

@@ -87,6 +87,7 @@ struct taskset *taskset_node_create(struct taskset *parent,
 /**
  * taskset_node_own_resources() - give a new node its own resource states
  * @ts: the node, from taskset_node_create(), not yet visible
+ * @cred: its creator's credentials
  *
  * A node made by mkdir owns a state of each resource facet created that
  * way, below the state it would have inherited. On failure, those made
@@ -95,7 +96,7 @@ struct taskset *taskset_node_create(struct taskset *parent,
  * Context: taskset_mutex held.
  * Return: 0, or the errno of the facet that failed.
  */
-int taskset_node_own_resources(struct taskset *ts)
+int taskset_node_own_resources(struct taskset *ts, const struct cred *cred)
 {
 	const struct taskset_facet *facet;
 	struct taskset_state *state;
@@ -103,15 +104,129 @@ int taskset_node_own_resources(struct taskset *ts)
 
 	lockdep_assert_held(&taskset_mutex);
 	for_each_taskset_facet(facet, id) {
-		if (!facet->state_create || !(facet->create & TASKSET_CREATE_MKDIR))
+		if (!facet->state_create || facet->own_on_request ||
+		    !(facet->create & TASKSET_CREATE_MKDIR))
 			continue;
-		state = facet->state_create(ts, ts->states[id]);
+		state = facet->state_create(ts, ts->states[id], cred);
 		if (IS_ERR(state))
 			return PTR_ERR(state);
 		ts->states[id] = state;
 		__set_bit(id, &ts->own);
 	}
 	return 0;
+}
+
+/**
+ * taskset_node_remove_resources() - end what others see of resource states
+ * @ts: a node that is not busy, about to drop or be removed with them
+ * @facets: the resource facets whose states @ts gives up, as a bitmap
+ *
+ * Each facet with a state_remove operation is asked; a refusal stops
+ * here, and what was removed already stays so. Only one facet has the
+ * operation (cgroup2).
+ *
+ * Context: taskset_mutex held.
+ * Return: 0, or the errno of the facet that refused.
+ */
+int taskset_node_remove_resources(struct taskset *ts, unsigned long facets)
+{
+	const struct taskset_facet *facet;
+	int id, err;
+
+	lockdep_assert_held(&taskset_mutex);
+	for_each_taskset_facet(facet, id) {
+		if (!facet->state_remove || !test_bit(id, &facets) ||
+		    !taskset_owns(ts, facet))
+			continue;
+		err = facet->state_remove(ts->states[id]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * taskset_res_change_prepare() - make the resource states a node adds
+ * @chg: the change, zeroed
+ * @ts: the node, not busy
+ * @own: the facets @ts is to own
+ * @cred: the writer's credentials
+ *
+ * Only facets owned on request are added or dropped.
+ *
+ * Context: taskset_mutex held; may sleep.
+ * Return: 0, or the errno of the facet that failed; what was made is
+ * left to taskset_res_change_finish().
+ */
+int taskset_res_change_prepare(struct taskset_res_change *chg,
+			       struct taskset *ts, unsigned long own,
+			       const struct cred *cred)
+{
+	unsigned long added = own & ~ts->own;
+	const struct taskset_facet *facet;
+	struct taskset_state *state;
+	int id;
+
+	lockdep_assert_held(&taskset_mutex);
+	for_each_taskset_facet(facet, id) {
+		if (!test_bit(id, &added) || !facet->state_create)
+			continue;
+		state = facet->state_create(ts, ts->states[id], cred);
+		if (IS_ERR(state))
+			return PTR_ERR(state);
+		chg->created[id] = state;
+	}
+	return 0;
+}
+
+/**
+ * taskset_res_change_commit() - give a node its new resource states
+ * @chg: the prepared change
+ * @ts: the node it was prepared for, whose dropped states were removed
+ *	(taskset_node_remove_resources())
+ * @own: the facets @ts is to own
+ *
+ * A dropped state is replaced by the parent's, and moved into @chg.
+ *
+ * Context: taskset_mutex held. Cannot fail.
+ */
+void taskset_res_change_commit(struct taskset_res_change *chg,
+			       struct taskset *ts, unsigned long own)
+{
+	unsigned long changed = ts->own ^ own;
+	const struct taskset_facet *facet;
+	int id;
+
+	lockdep_assert_held(&taskset_mutex);
+	for_each_taskset_facet(facet, id) {
+		if (!test_bit(id, &changed) || !facet->state_create)
+			continue;
+		if (test_bit(id, &own)) {
+			ts->states[id] = chg->created[id];
+			chg->created[id] = NULL;
+		} else {
+			chg->dropped[id] = ts->states[id];
+			ts->states[id] = ts->parent->states[id];
+		}
+	}
+}
+
+/**
+ * taskset_res_change_finish() - free what a change leaves over
+ * @chg: a prepared change, committed or not, or a zeroed one
+ *
+ * Context: may sleep; taskset_mutex not held.
+ */
+void taskset_res_change_finish(struct taskset_res_change *chg)
+{
+	int id;
+
+	for (id = 0; id < TASKSET_NR_FACETS; id++) {
+		if (chg->created[id])
+			taskset_facets[id]->state_free(chg->created[id]);
+		if (chg->dropped[id])
+			taskset_facets[id]->state_free(chg->dropped[id]);
+	}
 }
 
 /* Free the resource states @ts owns. */
@@ -227,6 +342,8 @@ void taskset_node_unlink(struct taskset *ts)
 /* Unlink @ts if it may go: see taskset_node_remove(). */
 static int unlink_if_idle(struct taskset *ts, bool if_on_empty)
 {
+	int ret;
+
 	guard(mutex)(&taskset_mutex);
 	if (ts->dead)
 		return -ENOENT;
@@ -234,6 +351,9 @@ static int unlink_if_idle(struct taskset *ts, bool if_on_empty)
 		return -EBUSY;
 	if (if_on_empty && ts->on_empty != TASKSET_EMPTY_DELETE)
 		return -EAGAIN;
+	ret = taskset_node_remove_resources(ts, ~0UL);
+	if (ret)
+		return ret;
 	taskset_node_unlink(ts);
 	return 0;
 }
@@ -254,7 +374,9 @@ static int unlink_if_idle(struct taskset *ts, bool if_on_empty)
  * Context: may sleep.
  * Return: 0; -ENOENT if it was removed already; -EBUSY if it has
  * children, members or moves in flight; -EAGAIN if @if_on_empty and it
- * is not to be deleted.
+ * is not to be deleted; or the errno of a resource facet that refuses to
+ * let its state go (EBUSY for a cgroup2 mirror that cgroup will not
+ * remove).
  */
 int taskset_node_remove(struct taskset *ts, bool if_on_empty)
 {

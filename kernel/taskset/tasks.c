@@ -224,7 +224,8 @@ int taskset_tasks_set_max(struct taskset_tasks *tasks, long max)
 }
 
 static struct taskset_state *tasks_state_create(struct taskset *node,
-						struct taskset_state *parent)
+						struct taskset_state *parent,
+						const struct cred *cred)
 {
 	struct taskset_tasks *tasks;
 

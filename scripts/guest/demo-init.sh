@@ -141,5 +141,29 @@ tsrun --node $ts/app -- sh -c \
 	'echo "node $(cat /proc/self/taskset), $(readlink /proc/self/ns/uts)"'
 echo "app's uts inode: $(awk '$1 == "uts" { print $2 }' $ts/app/taskset.ns)"
 rmdir $ts/app
+step "cgroup2: one write puts a task in a node's namespaces AND its cgroup"
+cg=/sys/fs/cgroup
+mount -t cgroup2 none $cg
+echo "+memory +pids" >$cg/cgroup.subtree_control
+mkdir -p $cg/taskset
+echo "+memory +pids" >$cg/taskset/cgroup.subtree_control
+mkdir $ts/web
+echo "+uts +net +cgroup2" >$ts/web/taskset.facets
+echo "$ts/web/cgroup2.path: $(cat $ts/web/cgroup2.path)"
+echo 16M >$cg/taskset/web/memory.max
+echo "$cg/taskset/web/memory.max: $(cat $cg/taskset/web/memory.max)"
+mkfifo /tmp/go
+sh -c 'read go </tmp/go
+	echo "inside: node $(cat /proc/self/taskset), cgroup $(cat /proc/self/cgroup); dd allocates 64 MiB"
+	exec dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null' &
+pid=$!
+echo "echo $pid >$ts/web/taskset.procs"
+echo $pid >$ts/web/taskset.procs
+echo go >/tmp/go
+wait $pid
+echo "dd: exit status $? (137: SIGKILL, from the memory controller's OOM killer)"
+grep -E "^(max|oom_kill) " $cg/taskset/web/memory.events
+rmdir $ts/web
+echo "rmdir $ts/web: its cgroup is gone too: ls $cg/taskset: '$(ls $cg/taskset)'"
 step "done"
 guest_poweroff

@@ -10,6 +10,13 @@ guest_setup() {
 	hostname taskset
 }
 
+# cgroup v2 where a systemd machine has it, for the tests of the cgroup2
+# facet and cgroup's own selftests.
+guest_mount_cgroup2() {
+	[ -d /sys/fs/cgroup ] || return 0
+	mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
+}
+
 # The second serial port carries results, so that kernel messages on the
 # console cannot interleave with them; the console serves without it.
 guest_results_port() {

@@ -6,6 +6,7 @@
 # taskset.timeout=SECONDS per program (default 300).
 . /lib/guest.sh
 guest_setup
+guest_mount_cgroup2
 out=$(guest_results_port)
 limit=300
 for arg in $(cat /proc/cmdline); do

@@ -31,20 +31,12 @@
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
 
-#ifndef CLONE_NEWTASKSET
-#define CLONE_NEWTASKSET	0x00000040
-#endif
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME		0x00000080
 #endif
-#ifndef CLONE_INTO_TASKSET
-#define CLONE_INTO_TASKSET	0x400000000ULL
-#endif
-
 #define ARGS_SIZE_VER0	64
 #define ARGS_SIZE_VER1	80
 #define ARGS_SIZE_VER2	88
-#define ARGS_SIZE_VER3	96
 
 #define WAKE_MS		5000
 #define STORM_FORKERS	4
@@ -53,23 +45,6 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD		0x00001000
 #endif
-
-/* clone_args as of VER3, and one word more, for E2BIG. */
-struct args_v3 {
-	__u64 flags;
-	__u64 pidfd;
-	__u64 child_tid;
-	__u64 parent_tid;
-	__u64 exit_signal;
-	__u64 stack;
-	__u64 stack_size;
-	__u64 tls;
-	__u64 set_tid;
-	__u64 set_tid_size;
-	__u64 cgroup;
-	__u64 taskset;
-	__u64 excess;
-};
 
 FIXTURE(into) {
 	char dir[sizeof(MNT_TEMPLATE)];

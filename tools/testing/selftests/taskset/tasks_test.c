@@ -27,13 +27,6 @@
 #include "../kselftest_harness.h"
 #include "taskset_util.h"
 
-#ifndef CLONE_NEWTASKSET
-#define CLONE_NEWTASKSET	0x00000040
-#endif
-#ifndef CLONE_INTO_TASKSET
-#define CLONE_INTO_TASKSET	0x400000000ULL
-#endif
-
 #define WAKE_MS		5000
 #define RACES		1000
 #define RACERS		4
@@ -516,21 +509,6 @@ TEST_F(tasks, clone_node_counts_in_its_parent)
 	EXPECT_TRUE(wait_childless_ms(self->web, WAKE_MS));
 }
 
-static pid_t clone3_into(int fd)
-{
-	struct {
-		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
-		__u64 stack, stack_size, tls, set_tid, set_tid_size;
-		__u64 cgroup, taskset;
-	} args = {
-		.flags = CLONE_INTO_TASKSET,
-		.exit_signal = SIGCHLD,
-		.taskset = fd,
-	};
-
-	return syscall(SYS_clone3, &args, sizeof(args));
-}
-
 TEST_F(tasks, clone_into_full_node_fails)
 {
 	pid_t pid;
@@ -539,14 +517,14 @@ TEST_F(tasks, clone_into_full_node_fails)
 	fd = open(self->web, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(write_str(self->web, "tasks.max", "1"), 0);
-	pid = clone3_into(fd);
+	pid = clone3_into_node(fd, 0, 0);
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		pause();
 		_exit(0);
 	}
 	EXPECT_EQ(tasks_current(self->web), 1);
-	EXPECT_EQ(clone3_into(fd), -1);
+	EXPECT_EQ(clone3_into_node(fd, 0, 0), -1);
 	EXPECT_EQ(errno, EAGAIN);
 	EXPECT_EQ(max_events(self->web), 1);
 	kill(pid, SIGKILL);

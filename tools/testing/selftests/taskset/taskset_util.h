@@ -11,13 +11,63 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/types.h>
 
 #define MNT_TEMPLATE "/tmp/tasksetfs.XXXXXX"
+
+#ifndef CLONE_NEWTASKSET
+#define CLONE_NEWTASKSET	0x00000040
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP	0x200000000ULL
+#endif
+#ifndef CLONE_INTO_TASKSET
+#define CLONE_INTO_TASKSET	0x400000000ULL
+#endif
+
+#define ARGS_SIZE_VER3	96
+
+/* clone_args as of VER3 (clone_args.taskset), and one word more, for E2BIG. */
+struct args_v3 {
+	__u64 flags;
+	__u64 pidfd;
+	__u64 child_tid;
+	__u64 parent_tid;
+	__u64 exit_signal;
+	__u64 stack;
+	__u64 stack_size;
+	__u64 tls;
+	__u64 set_tid;
+	__u64 set_tid_size;
+	__u64 cgroup;
+	__u64 taskset;
+	__u64 excess;
+};
+
+/*
+ * clone3() with CLONE_INTO_TASKSET into the node of directory @fd, and
+ * @flags; @cgroup_fd is clone_args.cgroup, for CLONE_INTO_CGROUP. The
+ * child gets 0, as from fork().
+ */
+static inline pid_t clone3_into_node(int fd, unsigned long long flags,
+				     int cgroup_fd)
+{
+	struct args_v3 args = {
+		.flags = CLONE_INTO_TASKSET | flags,
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup_fd,
+		.taskset = fd,
+	};
+
+	return syscall(SYS_clone3, &args, ARGS_SIZE_VER3);
+}
 
 static inline bool tasksetfs_registered(void)
 {

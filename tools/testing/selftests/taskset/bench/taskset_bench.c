@@ -817,6 +817,155 @@ static void compare_spawn(void)
 		die("rmdir spawn");
 }
 
+/*
+ * The bridge to cgroup v2: two nodes owning uts and net, each bound to
+ * its mirror under /taskset, with the memory and pids controllers on.
+ * enter_both: the caller enters one, then the other, with one write of
+ * its own pid to taskset.procs each; against the status quo, setns() to
+ * a holder's uts and net namespaces followed by a write of cgroup.procs.
+ * spawn_into_bound: clone3(CLONE_INTO_TASKSET) into a bound node,
+ * against clone3(CLONE_INTO_CGROUP) into its cgroup followed by setns()
+ * in the child.
+ */
+#define BRIDGE_A	"/bridge_a"
+#define BRIDGE_B	"/bridge_b"
+#define MIRROR		CGROUPFS "/taskset"
+
+static int bridge_procs[2] = { -1, -1 }, bridge_cgroup_procs[2];
+static int bridge_holder_fds[2], bridge_node_fd, bridge_cgroup_fd;
+static pid_t bridge_holders[2];
+
+static void op_node_enter_both(long i)
+{
+	write_fd(bridge_procs[0], self_id);
+	write_fd(bridge_procs[1], self_id);
+}
+
+static void op_twostep_enter_both(long i)
+{
+	int n;
+
+	for (n = 0; n < 2; n++) {
+		if (setns(bridge_holder_fds[n], CLONE_NEWUTS | CLONE_NEWNET))
+			die("setns twostep");
+		write_fd(bridge_cgroup_procs[n], self_id);
+	}
+}
+
+static void op_node_spawn_into_bound(long i)
+{
+	clone3_exit_reap(CLONE_INTO_TASKSET, 0, bridge_node_fd);
+}
+
+static void op_cgroup_spawn_into_setns(long i)
+{
+	struct clone_args_v3 args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = bridge_cgroup_fd,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(setns(bridge_holder_fds[0], CLONE_NEWUTS | CLONE_NEWNET));
+	if (pid < 0)
+		die("clone3 into cgroup");
+	reap(pid);
+}
+
+/* A holder of node @name's states, as a pidfd. */
+static pid_t bridge_holder(const char *name, int *pidfd)
+{
+	char path[128], id[16];
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork holder");
+	if (pid == 0)
+		for (;;)
+			pause();
+	snprintf(path, sizeof(path), TASKSETFS "%s/taskset.procs", name);
+	snprintf(id, sizeof(id), "%d\n", pid);
+	write_file(path, id);
+	*pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		die("pidfd_open");
+	return pid;
+}
+
+static void setup_bridge(void)
+{
+	const char *names[2] = { BRIDGE_A, BRIDGE_B };
+	char path[128];
+	int n;
+
+	mount_cgroup2();
+	write_file(CGROUPFS "/cgroup.subtree_control", "+memory +pids");
+	if (mkdir(MIRROR, 0755) && errno != EEXIST)
+		die("mkdir " MIRROR);
+	write_file(MIRROR "/cgroup.subtree_control", "+memory +pids");
+	snprintf(self_id, sizeof(self_id), "%d\n", getpid());
+	for (n = 0; n < 2; n++) {
+		snprintf(path, sizeof(path), TASKSETFS "%s", names[n]);
+		if (mkdir(path, 0755))
+			die("mkdir bridge node");
+		strcat(path, "/taskset.facets");
+		write_file(path, "+uts +net +cgroup2");
+		snprintf(path, sizeof(path), TASKSETFS "%s/taskset.procs",
+			 names[n]);
+		bridge_procs[n] = open_or_die(path);
+		snprintf(path, sizeof(path), MIRROR "%s/cgroup.procs", names[n]);
+		bridge_cgroup_procs[n] = open_or_die(path);
+		bridge_holders[n] = bridge_holder(names[n],
+						  &bridge_holder_fds[n]);
+	}
+	bridge_node_fd = open(TASKSETFS BRIDGE_A, O_PATH | O_DIRECTORY);
+	bridge_cgroup_fd = open(MIRROR BRIDGE_A, O_PATH | O_DIRECTORY);
+	if (bridge_node_fd < 0 || bridge_cgroup_fd < 0)
+		die("open bridge");
+}
+
+static void stop_bridge(void)
+{
+	const char *names[2] = { BRIDGE_A, BRIDGE_B };
+	char path[128];
+	int n;
+
+	/* Back where it was: the root node, the root cgroup. */
+	write_file(TASKSETFS "/taskset.procs", self_id);
+	write_file(CGROUPFS "/cgroup.procs", self_id);
+	close(bridge_node_fd);
+	close(bridge_cgroup_fd);
+	for (n = 0; n < 2; n++) {
+		kill(bridge_holders[n], SIGKILL);
+		reap(bridge_holders[n]);
+		close(bridge_holder_fds[n]);
+		close(bridge_procs[n]);
+		close(bridge_cgroup_procs[n]);
+		snprintf(path, sizeof(path), TASKSETFS "%s", names[n]);
+		/* The node may count its last member for a while. */
+		while (rmdir(path) && errno == EBUSY)
+			usleep(1000);
+	}
+	/* The other comparisons run without the controllers. */
+	write_file(MIRROR "/cgroup.subtree_control", "-memory -pids");
+	if (rmdir(MIRROR))
+		die("rmdir " MIRROR);
+	write_file(CGROUPFS "/cgroup.subtree_control", "-memory -pids");
+}
+
+static void compare_bridge(void)
+{
+	if (!have_tasksetfs())
+		return;
+	setup_bridge();
+	run("node_enter_both", op_node_enter_both);
+	run("twostep_enter_both", op_twostep_enter_both);
+	run("node_spawn_into_bound", op_node_spawn_into_bound);
+	run("cgroup_spawn_into_setns", op_cgroup_spawn_into_setns);
+	stop_bridge();
+}
+
 /* The paths the proxy took over. */
 static void run_paths(void)
 {
@@ -1041,6 +1190,7 @@ int main(int argc, char **argv)
 		compare_attach();
 		stop_attach();
 		compare_empty();
+		compare_bridge();
 		return 0;
 	}
 	setup_targets();
@@ -1058,6 +1208,7 @@ int main(int argc, char **argv)
 	 * would hide the rest.
 	 */
 	compare_spawn();
+	compare_bridge();
 	compare_node_ops();
 	/* The same, while other tasks hold the states it switches to. */
 	setup_holders();
