@@ -20,10 +20,12 @@
 # TSC, given to the guest, which cannot calibrate it) the moves of tasks
 # into a node and into a cgroup (2 x ITERATIONS per round), and the time
 # from the exit of a node's last member to its deletion, against cgroup
-# v2's "populated 0" notification: the report ends with their minimum
-# and median over every round, and those of two pipe round trips between
-# two processes, the context switches that a move of a sleeping process
-# cannot do without.
+# v2's "populated 0" notification, and the bridge to cgroup v2 (entering
+# a node bound to a cgroup against setns() plus a write of cgroup.procs,
+# spawning into it against CLONE_INTO_CGROUP plus setns()): the report
+# ends with their minimum and median over every round, and those of two
+# pipe round trips between two processes, the context switches that a
+# move of a sleeping process cannot do without.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

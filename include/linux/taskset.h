@@ -322,9 +322,12 @@ extern struct taskset_file ipc_taskset_files[];
  *	kernel; any other node's points to @ns_states.
  * @states: the resource facets' states, indexed by facet id (NULL for a
  *	namespace facet): its own, and its parent's for the facets it
- *	inherits. Set at creation, before the node is visible, and never
- *	changed: the node frees its own at its release. The root's are
- *	NULL: its tasks are not accounted.
+ *	inherits. Set at creation, before the node is visible, and
+ *	changed after only for a facet owned on request ("+cgroup2"),
+ *	under taskset_mutex while the node is not busy (no children, so
+ *	none copied it; no members, so no proxy holds it): the node frees
+ *	its own at its release, or when it drops them. The root's are
+ *	NULL: its tasks are not accounted, and it binds no cgroup.
  * @ns_states: a node's namespaces, one reference on each: its own, and
  *	its parent's for the facets it inherits (a node whose states
  *	change has no children, so a copy is as good as a walk up). Only

@@ -164,6 +164,10 @@ wait $pid
 echo "dd: exit status $? (137: SIGKILL, from the memory controller's OOM killer)"
 grep -E "^(max|oom_kill) " $cg/taskset/web/memory.events
 rmdir $ts/web
-echo "rmdir $ts/web: its cgroup is gone too: ls $cg/taskset: '$(ls $cg/taskset)'"
+if [ -d $cg/taskset/web ]; then
+	echo "rmdir $ts/web: $cg/taskset/web is still there"
+else
+	echo "rmdir $ts/web: its cgroup $cg/taskset/web is gone too"
+fi
 step "done"
 guest_poweroff

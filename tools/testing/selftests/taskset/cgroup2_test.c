@@ -436,6 +436,60 @@ TEST_F(cg2, refused_threaded)
 	EXPECT_EQ(rmdir(dom), 0);
 }
 
+/*
+ * taskset.threads moves one thread into a bound threaded cgroup of its
+ * domain, as cgroup.threads would; the other thread stays.
+ */
+TEST_F(cg2, thread_into_threaded_cgroup)
+{
+	char dom[512], thr[512], task[64], path[128], buf[256], id[32];
+	pid_t pid = spawn_threaded(self), tid;
+
+	ASSERT_GT(pid, 0);
+	snprintf(task, sizeof(task), "/proc/%d/task", pid);
+	tid = other_thread(task, pid);
+	ASSERT_GT(tid, 0);
+	snprintf(dom, sizeof(dom), "%s/dom", self->cg);
+	snprintf(thr, sizeof(thr), "%s/dom/thr", self->cg);
+	ASSERT_EQ(mkdir(dom, 0755), 0);
+	ASSERT_EQ(mkdir(thr, 0755), 0);
+	ASSERT_EQ(write_str(thr, "cgroup.type", "threaded"), 0);
+	ASSERT_EQ(cg_enter(dom, pid), 0);
+	ASSERT_EQ(write_str(self->web, "cgroup2.path", "/dom/thr"), 0);
+	snprintf(id, sizeof(id), "%d\n", tid);
+	ASSERT_EQ(write_str(self->web, "taskset.threads", id), 0);
+	snprintf(path, sizeof(path), "%s/%d", task, tid);
+	ASSERT_EQ(read_line(path, "cgroup", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "0::/dom/thr");
+	ASSERT_EQ(read_line(path, "taskset", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/web");
+	snprintf(path, sizeof(path), "%s/%d", task, pid);
+	ASSERT_EQ(read_line(path, "cgroup", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "0::/dom");
+	ASSERT_EQ(read_line(path, "taskset", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/");
+	kill_spawned(self);
+	ASSERT_EQ(wait_populated_ms(self->web, 0, 5000), 0);
+	ASSERT_EQ(write_str(self->web, "taskset.facets", "-cgroup2"), 0);
+	rmdir(thr);
+	EXPECT_EQ(rmdir(dom), 0);
+}
+
+/* A refusal on the task sets' side leaves the cgroup side alone too. */
+TEST_F(cg2, refused_by_tasks_max)
+{
+	struct where before, after;
+	pid_t pid = spawn(self);
+
+	ASSERT_EQ(write_str(self->web, "tasks.max", "0"), 0);
+	where_is(pid, &before);
+	EXPECT_EQ(enter_node(self->web, pid), -EAGAIN);
+	where_is(pid, &after);
+	EXPECT_STREQ(before.cgroup, after.cgroup);
+	EXPECT_STREQ(before.node, after.node);
+	EXPECT_EQ(read_key(self->mirror, "cgroup.events", "populated"), 0);
+}
+
 /* Drop CAP_DAC_OVERRIDE from current's effective set. */
 static int drop_dac_override(void)
 {
