@@ -407,26 +407,39 @@ TEST_F(cg2, refused_no_internal_process)
 }
 
 /*
+ * A process of two threads, @pid and @tid, and the cgroups /dom and
+ * /dom/thr, threaded, whose paths go to @dom and @thr: 0, or -1.
+ */
+static int threaded_setup(struct _test_data_cg2 *self, pid_t *pid,
+			  pid_t *tid, char *dom, char *thr, size_t len)
+{
+	char task[64];
+
+	*pid = spawn_threaded(self);
+	if (*pid <= 0)
+		return -1;
+	snprintf(task, sizeof(task), "/proc/%d/task", *pid);
+	*tid = other_thread(task, *pid);
+	snprintf(dom, len, "%s/dom", self->cg);
+	snprintf(thr, len, "%s/dom/thr", self->cg);
+	if (*tid <= 0 || mkdir(dom, 0755) || mkdir(thr, 0755))
+		return -1;
+	return write_str(thr, "cgroup.type", "threaded") ? -1 : 0;
+}
+
+/*
  * Threaded mode: a process cannot enter a cgroup whose domain is invalid
  * (a domain child of a threaded root), nor a thread a threaded cgroup of
  * another domain.
  */
 TEST_F(cg2, refused_threaded)
 {
-	char dom[512], thr[512], inval[512], task[64];
-	pid_t pid = spawn_threaded(self), tid;
+	char dom[512], thr[512], inval[512];
+	pid_t pid, tid;
 
-	ASSERT_GT(pid, 0);
-	snprintf(task, sizeof(task), "/proc/%d/task", pid);
-	tid = other_thread(task, pid);
-	ASSERT_GT(tid, 0);
-	snprintf(dom, sizeof(dom), "%s/dom", self->cg);
-	snprintf(thr, sizeof(thr), "%s/dom/thr", self->cg);
+	ASSERT_EQ(threaded_setup(self, &pid, &tid, dom, thr, sizeof(dom)), 0);
 	snprintf(inval, sizeof(inval), "%s/dom/inval", self->cg);
-	ASSERT_EQ(mkdir(dom, 0755), 0);
-	ASSERT_EQ(mkdir(thr, 0755), 0);
 	ASSERT_EQ(mkdir(inval, 0755), 0);
-	ASSERT_EQ(write_str(thr, "cgroup.type", "threaded"), 0);
 	EXPECT_EQ(refused_move(self, _metadata, "/dom/inval", pid, false),
 		  -EOPNOTSUPP);
 	EXPECT_EQ(refused_move(self, _metadata, "/dom/thr", tid, true),
@@ -443,17 +456,10 @@ TEST_F(cg2, refused_threaded)
 TEST_F(cg2, thread_into_threaded_cgroup)
 {
 	char dom[512], thr[512], task[64], path[128], buf[256], id[32];
-	pid_t pid = spawn_threaded(self), tid;
+	pid_t pid, tid;
 
-	ASSERT_GT(pid, 0);
+	ASSERT_EQ(threaded_setup(self, &pid, &tid, dom, thr, sizeof(dom)), 0);
 	snprintf(task, sizeof(task), "/proc/%d/task", pid);
-	tid = other_thread(task, pid);
-	ASSERT_GT(tid, 0);
-	snprintf(dom, sizeof(dom), "%s/dom", self->cg);
-	snprintf(thr, sizeof(thr), "%s/dom/thr", self->cg);
-	ASSERT_EQ(mkdir(dom, 0755), 0);
-	ASSERT_EQ(mkdir(thr, 0755), 0);
-	ASSERT_EQ(write_str(thr, "cgroup.type", "threaded"), 0);
 	ASSERT_EQ(cg_enter(dom, pid), 0);
 	ASSERT_EQ(write_str(self->web, "cgroup2.path", "/dom/thr"), 0);
 	snprintf(id, sizeof(id), "%d\n", tid);
