@@ -693,6 +693,9 @@ TEST_F(cg2, root_parent)
 	ASSERT_EQ(read_line(self->dir, "cgroup2.parent", buf, sizeof(buf)), 0);
 	EXPECT_STREQ(buf, "/taskset");
 	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", "relative"), -EINVAL);
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", "/a b"), -EINVAL);
+	ASSERT_EQ(read_line(self->dir, "cgroup2.parent", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/taskset");
 	ASSERT_EQ(write_str(self->dir, "cgroup2.parent", "/alt/deep\n"), 0);
 	snprintf(node, sizeof(node), "%s/elsewhere", self->dir);
 	ASSERT_EQ(mkdir(node, 0755), 0);
@@ -705,6 +708,47 @@ TEST_F(cg2, root_parent)
 	EXPECT_EQ(rmdir(buf), 0);
 	snprintf(buf, sizeof(buf), "%s/alt", self->cg);
 	EXPECT_EQ(rmdir(buf), 0);
+}
+
+/*
+ * cgroup2.path obeys its opener: a file opened by nobody binds nothing
+ * even when root writes it; one opened by root and handed to nobody
+ * binds.
+ */
+TEST_F(cg2, path_obeys_its_opener)
+{
+	char path[300], buf[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup2.path", self->web);
+	ASSERT_EQ(chmod(path, 0666), 0);
+	EXPECT_EQ(write_as(self->web, "cgroup2.path", "/other", NOBODY, 0),
+		  -EPERM);
+	ASSERT_EQ(read_line(self->web, "cgroup2.path", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/taskset/web");
+	EXPECT_EQ(access(self->mirror, F_OK), 0);
+
+	EXPECT_EQ(write_as(self->web, "cgroup2.path", "/other", 0, NOBODY), 0);
+	ASSERT_EQ(read_line(self->web, "cgroup2.path", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/other");
+	EXPECT_EQ(access(self->mirror, F_OK), -1);
+}
+
+/* So does the root's cgroup2.parent. */
+TEST_F(cg2, parent_obeys_its_opener)
+{
+	char path[300], buf[256];
+
+	snprintf(path, sizeof(path), "%s/cgroup2.parent", self->dir);
+	ASSERT_EQ(chmod(path, 0666), 0);
+	EXPECT_EQ(write_as(self->dir, "cgroup2.parent", "/alt", NOBODY, 0),
+		  -EPERM);
+	ASSERT_EQ(read_line(self->dir, "cgroup2.parent", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/taskset");
+
+	EXPECT_EQ(write_as(self->dir, "cgroup2.parent", "/alt", 0, NOBODY), 0);
+	ASSERT_EQ(read_line(self->dir, "cgroup2.parent", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/alt");
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", "/taskset"), 0);
 }
 
 /* cgroup.procs still moves a member; each side shows its own. */
