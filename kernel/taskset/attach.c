@@ -18,8 +18,11 @@
  * See include/linux/taskset_attach.h for the protocol and lifetimes.
  */
 
+#include <linux/bitops.h>
+#include <linux/cache.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/init.h>
 #include <linux/overflow.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
@@ -177,26 +180,44 @@ static void switch_prepared(struct taskset_move *move, int err)
 							   MOVE_COMMIT);
 }
 
-/* Give back what facets charged for a switch that did not commit. */
-static void cancel_charges(struct taskset_switch *sw)
+/*
+ * The facets that charge moves (the tasks facet's count, today): the
+ * hooks run three times per thread of every move, which need not look at
+ * the others. Set at boot, from the registry.
+ */
+static unsigned long charging_facets __ro_after_init;
+
+static int __init charging_facets_init(void)
 {
 	const struct taskset_facet *facet;
 	int id;
 
-	for_each_taskset_facet(facet, id)
-		if (facet->attach_cancel)
-			facet->attach_cancel(sw);
+	for_each_taskset_facet(facet, id) {
+		if (facet->attach_charge) {
+			WARN_ON(!facet->attach_commit || !facet->attach_cancel);
+			__set_bit(id, &charging_facets);
+		}
+	}
+	return 0;
+}
+core_initcall(charging_facets_init);
+
+/* Give back what facets charged for a switch that did not commit. */
+static void cancel_charges(struct taskset_switch *sw)
+{
+	unsigned int id;
+
+	for_each_set_bit(id, &charging_facets, TASKSET_NR_FACETS)
+		taskset_facets[id]->attach_cancel(sw);
 }
 
 /* The charges of a committed switch become the thread's. */
 static void commit_charges(struct taskset_switch *sw)
 {
-	const struct taskset_facet *facet;
-	int id;
+	unsigned int id;
 
-	for_each_taskset_facet(facet, id)
-		if (facet->attach_commit)
-			facet->attach_commit(sw);
+	for_each_set_bit(id, &charging_facets, TASKSET_NR_FACETS)
+		taskset_facets[id]->attach_commit(sw);
 }
 
 /*
@@ -206,15 +227,13 @@ static void commit_charges(struct taskset_switch *sw)
  */
 static int charge_move(struct taskset_move *move)
 {
-	const struct taskset_facet *facet;
-	unsigned int i;
-	int id, err;
+	unsigned int i, id;
+	int err;
 
 	for (i = 0; i < move->nr; i++) {
-		for_each_taskset_facet(facet, id) {
-			if (!facet->attach_charge)
-				continue;
-			err = facet->attach_charge(&move->sw[i], move->node);
+		for_each_set_bit(id, &charging_facets, TASKSET_NR_FACETS) {
+			err = taskset_facets[id]->attach_charge(&move->sw[i],
+								move->node);
 			if (err)
 				return err;
 		}

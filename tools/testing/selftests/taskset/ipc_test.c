@@ -300,6 +300,22 @@ TEST_F(ipc, garbage_in_max_changes_nothing)
 	EXPECT_EQ(write_str(self->box, "ipc.ids", "1"), -EACCES);
 }
 
+/* So do the caps: the opener's credentials decide, not the writer's. */
+TEST_F(ipc, max_obeys_its_opener)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", self->box, max_file[SHM]);
+	ASSERT_EQ(chmod(path, 0666), 0);
+	EXPECT_EQ(write_as(self->box, max_file[SHM], "7", NOBODY, 0), -EPERM);
+	ASSERT_GT(read_at(self->box, max_file[SHM], buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "max\n");
+
+	EXPECT_EQ(write_as(self->box, max_file[SHM], "7", 0, NOBODY), 0);
+	ASSERT_GT(read_at(self->box, max_file[SHM], buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "7\n");
+}
+
 /* Without a cap, the namespace's own sysctl is the limit, as before. */
 TEST_F(ipc, without_cap_internal_sysctl_rules)
 {

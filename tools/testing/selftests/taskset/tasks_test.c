@@ -567,6 +567,25 @@ struct race {
 	int quiet;
 };
 
+/*
+ * tasks.max obeys its opener: a file opened by nobody changes nothing
+ * even when root writes it; one opened by root and handed to nobody does.
+ */
+TEST_F(tasks, max_obeys_its_opener)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/tasks.max", self->web);
+	ASSERT_EQ(chmod(path, 0666), 0);
+	EXPECT_EQ(write_as(self->web, "tasks.max", "3", NOBODY, 0), -EPERM);
+	ASSERT_GT(read_at(self->web, "tasks.max", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "max\n");
+
+	EXPECT_EQ(write_as(self->web, "tasks.max", "3", 0, NOBODY), 0);
+	ASSERT_GT(read_at(self->web, "tasks.max", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "3\n");
+}
+
 /* The fields are shared with other processes: read them afresh. */
 static int race_read(int *field)
 {
