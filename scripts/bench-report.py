@@ -45,6 +45,14 @@ SAME_KERNEL = [
      for nodes in ("", "_10000_nodes")
      for move in ("attach_self", "attach_other")]
 
+# The bridge against the status quo on the unpatched kernel: (line name,
+# taskset operation on the patched kernel, label, the unpatched kernel's).
+ACROSS_KERNELS = [
+    ("enter_both_vs_unpatched", "node_enter_both", "statusquo",
+     "statusquo_enter_both"),
+    ("spawn_into_bound_vs_unpatched", "node_spawn_into_bound", "statusquo",
+     "statusquo_spawn_into_setns")]
+
 # Operations that must not grow with the number of nodes, on the patched
 # kernel: (line name, with 1 node, with 10,000 nodes).
 SCALING = [(move + "_scaling", "node_" + move, "node_" + move + "_10000_nodes")
@@ -121,6 +129,14 @@ def main():
             continue
         t = statistics.mean(patched[ours].values())
         o = statistics.mean(patched[other].values())
+        lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
+                     (name, label, o, t, t / o))
+    vanilla = runs["vanilla"]
+    for name, ours, label, other in ACROSS_KERNELS:
+        if not patched.get(ours) or not vanilla.get(other):
+            continue
+        t = statistics.mean(patched[ours].values())
+        o = statistics.mean(vanilla[other].values())
         lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
                      (name, label, o, t, t / o))
     if patched.get(SWITCHES) and patched.get("node_attach_other"):

@@ -23,7 +23,10 @@
  * the same kernel, and the moves of tasks into a node with their moves
  * into a cgroup, with 2 nodes and again with NODES_MANY ("_10000_nodes"),
  * clone3() into a node with clone3() into a cgroup, and fork+exit+wait
- * under a node's tasks.max with the same under a cgroup's pids.max.
+ * under a node's tasks.max with the same under a cgroup's pids.max. On
+ * both kernels, the status quo of entering and spawning into a container
+ * (setns() and cgroup.procs, CLONE_INTO_CGROUP and setns()) is measured
+ * for the bridge's comparison with the unpatched kernel.
  */
 
 #define _GNU_SOURCE
@@ -969,6 +972,133 @@ static void memcg_online(void)
 	write_file(CGROUPFS "/cgroup.subtree_control", "-memory");
 }
 
+/*
+ * The status quo of entering and of spawning into a container, on both
+ * kernels: two holders of uts and net namespaces of their own (unshare())
+ * in two cgroups with the memory and pids controllers; enter_both's and
+ * spawn_into_bound's other side, with nothing of task sets. On the
+ * patched kernel the bridge's cgroups differ in one way: the bridge
+ * keeps the inodes of its cgroups' cgroup.procs, which cgroup's own
+ * permission check then finds (see cgroup_bridge_pin()).
+ */
+#define STATUSQUO	CGROUPFS "/statusquo"
+
+static int statusquo_procs[2], statusquo_holder_fds[2], statusquo_cgroup_fd;
+
+static void op_statusquo_enter_both(long i)
+{
+	int n;
+
+	for (n = 0; n < 2; n++) {
+		if (setns(statusquo_holder_fds[n], CLONE_NEWUTS | CLONE_NEWNET))
+			die("setns statusquo");
+		write_fd(statusquo_procs[n], self_id);
+	}
+}
+
+static void op_statusquo_spawn_into_setns(long i)
+{
+	struct clone_args_v3 args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = statusquo_cgroup_fd,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(setns(statusquo_holder_fds[0],
+			    CLONE_NEWUTS | CLONE_NEWNET));
+	if (pid < 0)
+		die("clone3 into statusquo");
+	reap(pid);
+}
+
+/* A holder of new uts and net namespaces in cgroup @cg, as a pidfd. */
+static pid_t statusquo_holder(const char *cg, int *pidfd)
+{
+	char path[128], id[16];
+	int ready[2];
+	pid_t pid;
+
+	if (pipe(ready))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork holder");
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUTS | CLONE_NEWNET))
+			_exit(1);
+		close(ready[0]);
+		close(ready[1]);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	/* EOF once the child has its namespaces, or died. */
+	if (read(ready[0], id, 1) != 0)
+		die("holder");
+	close(ready[0]);
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg);
+	snprintf(id, sizeof(id), "%d\n", pid);
+	write_file(path, id);
+	*pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		die("pidfd_open");
+	return pid;
+}
+
+/* In a child, which leaves the parent in the root cgroup. */
+static void compare_statusquo(void)
+{
+	static const char * const cgs[2] = { STATUSQUO "/a", STATUSQUO "/b" };
+	pid_t holders[2], pid;
+	char path[128];
+	int n, status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork statusquo");
+	if (pid == 0) {
+		mount_cgroup2();
+		snprintf(self_id, sizeof(self_id), "%d\n", getpid());
+		write_file(CGROUPFS "/cgroup.subtree_control", "+memory +pids");
+		if (mkdir(STATUSQUO, 0755))
+			die("mkdir " STATUSQUO);
+		write_file(STATUSQUO "/cgroup.subtree_control",
+			   "+memory +pids");
+		for (n = 0; n < 2; n++) {
+			if (mkdir(cgs[n], 0755))
+				die("mkdir statusquo");
+			snprintf(path, sizeof(path), "%s/cgroup.procs", cgs[n]);
+			statusquo_procs[n] = open_or_die(path);
+			holders[n] = statusquo_holder(cgs[n],
+						      &statusquo_holder_fds[n]);
+		}
+		statusquo_cgroup_fd = open(cgs[0], O_PATH | O_DIRECTORY);
+		if (statusquo_cgroup_fd < 0)
+			die("open statusquo");
+		run("statusquo_enter_both", op_statusquo_enter_both);
+		run("statusquo_spawn_into_setns",
+		    op_statusquo_spawn_into_setns);
+		for (n = 0; n < 2; n++) {
+			kill(holders[n], SIGKILL);
+			reap(holders[n]);
+		}
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || status)
+		die("statusquo comparison");
+	/* Its last task gone, each cgroup may be removed. */
+	for (n = 1; n >= 0; n--)
+		while (rmdir(cgs[n]) && errno == EBUSY)
+			usleep(1000);
+	if (rmdir(STATUSQUO))
+		die("rmdir " STATUSQUO);
+	write_file(CGROUPFS "/cgroup.subtree_control", "-memory -pids");
+}
+
 /* In a child, which leaves the parent in the root cgroup. */
 static void compare_bridge(void)
 {
@@ -1238,6 +1368,7 @@ int main(int argc, char **argv)
 	 */
 	compare_spawn();
 	memcg_online();
+	compare_statusquo();
 	compare_bridge();
 	compare_node_ops();
 	/* The same, while other tasks hold the states it switches to. */
