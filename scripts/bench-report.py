@@ -73,6 +73,19 @@ LINE = re.compile(r"^bench: (\S+) round=\d+ ns=([\d.]+)")
 NAME = re.compile(r"bench-(vanilla|patched|wall)-tag(\d+)\.tap$")
 
 
+def compare(table, ours_runs, other_runs):
+    """The lines of @table: our operation against the other one."""
+    lines = []
+    for name, ours, label, other in table:
+        if not ours_runs.get(ours) or not other_runs.get(other):
+            continue
+        t = statistics.mean(ours_runs[ours].values())
+        o = statistics.mean(other_runs[other].values())
+        lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
+                     (name, label, o, t, t / o))
+    return lines
+
+
 def main():
     runs = collections.defaultdict(lambda: collections.defaultdict(dict))
     order, mem = [], collections.defaultdict(list)
@@ -124,21 +137,8 @@ def main():
             print("memory (%s): %s" % (kernel, line))
     print()
     patched = runs["patched"]
-    for name, ours, label, other in SAME_KERNEL:
-        if not patched.get(ours) or not patched.get(other):
-            continue
-        t = statistics.mean(patched[ours].values())
-        o = statistics.mean(patched[other].values())
-        lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
-                     (name, label, o, t, t / o))
-    vanilla = runs["vanilla"]
-    for name, ours, label, other in ACROSS_KERNELS:
-        if not patched.get(ours) or not vanilla.get(other):
-            continue
-        t = statistics.mean(patched[ours].values())
-        o = statistics.mean(vanilla[other].values())
-        lines.append("bench: %s %s=%.1f taskset=%.1f ratio=%.4f" %
-                     (name, label, o, t, t / o))
+    lines += compare(SAME_KERNEL, patched, patched)
+    lines += compare(ACROSS_KERNELS, patched, runs["vanilla"])
     if patched.get(SWITCHES) and patched.get("node_attach_other"):
         c = statistics.mean(patched[SWITCHES].values())
         t = statistics.mean(patched["node_attach_other"].values())

@@ -844,15 +844,42 @@ static void op_node_enter_both(long i)
 	write_fd(bridge_procs[1], self_id);
 }
 
-static void op_twostep_enter_both(long i)
+/*
+ * The status quo of entering a container, twice: setns() to a holder's
+ * uts and net namespaces, then a write of the caller's pid to a cgroup's
+ * cgroup.procs.
+ */
+static void enter_twostep(const int holder_fds[2], const int procs[2])
 {
 	int n;
 
 	for (n = 0; n < 2; n++) {
-		if (setns(bridge_holder_fds[n], CLONE_NEWUTS | CLONE_NEWNET))
+		if (setns(holder_fds[n], CLONE_NEWUTS | CLONE_NEWNET))
 			die("setns twostep");
-		write_fd(bridge_cgroup_procs[n], self_id);
+		write_fd(procs[n], self_id);
 	}
+}
+
+/* The status quo of spawning into one: CLONE_INTO_CGROUP, then setns(). */
+static void spawn_into_cgroup_then_setns(int cgroup_fd, int holder_fd)
+{
+	struct clone_args_v3 args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup_fd,
+	};
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid == 0)
+		_exit(setns(holder_fd, CLONE_NEWUTS | CLONE_NEWNET));
+	if (pid < 0)
+		die("clone3 into cgroup");
+	reap(pid);
+}
+
+static void op_twostep_enter_both(long i)
+{
+	enter_twostep(bridge_holder_fds, bridge_cgroup_procs);
 }
 
 static void op_node_spawn_into_bound(long i)
@@ -862,18 +889,7 @@ static void op_node_spawn_into_bound(long i)
 
 static void op_cgroup_spawn_into_setns(long i)
 {
-	struct clone_args_v3 args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = bridge_cgroup_fd,
-	};
-	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
-
-	if (pid == 0)
-		_exit(setns(bridge_holder_fds[0], CLONE_NEWUTS | CLONE_NEWNET));
-	if (pid < 0)
-		die("clone3 into cgroup");
-	reap(pid);
+	spawn_into_cgroup_then_setns(bridge_cgroup_fd, bridge_holder_fds[0]);
 }
 
 /* A holder of node @name's states, as a pidfd. */
@@ -987,30 +1003,13 @@ static int statusquo_procs[2], statusquo_holder_fds[2], statusquo_cgroup_fd;
 
 static void op_statusquo_enter_both(long i)
 {
-	int n;
-
-	for (n = 0; n < 2; n++) {
-		if (setns(statusquo_holder_fds[n], CLONE_NEWUTS | CLONE_NEWNET))
-			die("setns statusquo");
-		write_fd(statusquo_procs[n], self_id);
-	}
+	enter_twostep(statusquo_holder_fds, statusquo_procs);
 }
 
 static void op_statusquo_spawn_into_setns(long i)
 {
-	struct clone_args_v3 args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = statusquo_cgroup_fd,
-	};
-	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
-
-	if (pid == 0)
-		_exit(setns(statusquo_holder_fds[0],
-			    CLONE_NEWUTS | CLONE_NEWNET));
-	if (pid < 0)
-		die("clone3 into statusquo");
-	reap(pid);
+	spawn_into_cgroup_then_setns(statusquo_cgroup_fd,
+				     statusquo_holder_fds[0]);
 }
 
 /* A holder of new uts and net namespaces in cgroup @cg, as a pidfd. */
