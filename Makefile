@@ -16,7 +16,7 @@ TEST_CONFIG := $(CFG)/base.config $(CFG)/taskset.config $(CFG)/debug.config \
 KERNEL := $(BUILD)/kernel/test/arch/x86/boot/bzImage
 
 .PHONY: all deps tree kernel run shell test test-kasan test-upstream bench \
-	check clean distclean
+	check series series-check clean distclean
 
 all: test
 
@@ -74,6 +74,19 @@ bench: deps
 
 check: kernel
 	@$(S)/check.sh
+
+# The exported patch series, build/series/: cover letter and one patch per
+# concern, as series/map describes them.
+series: deps
+	@$(S)/prepare-tree.sh --vanilla >/dev/null
+	@$(S)/stage.sh "series: exporting series/map"
+	@python3 $(S)/series.py series/map series/cover-letter $(BUILD)/series
+
+# The series as a maintainer gets it: applies to pristine 6.12, checkpatch
+# and get_maintainer, each patch builds, the final kernel boots the
+# kselftests. SERIES_CHECK=--no-build skips the builds and the boot.
+series-check: series
+	@$(S)/series-check.sh $(SERIES_CHECK) $(BUILD)/series
 
 clean:
 	rm -rf $(BUILD)/kernel $(BUILD)/selftests $(BUILD)/tools $(BUILD)/initramfs \

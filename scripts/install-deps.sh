@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
 	linux-source-6.12 gcc make flex bison bc libelf-dev libssl-dev
 	cpio xz-utils patch qemu-system-x86 busybox-static sparse libc6-dev perl
-	python3-docutils libcap-dev
+	python3-docutils libcap-dev git python3 python3-ply python3-git
 )
 
 missing=()
