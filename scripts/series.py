@@ -355,8 +355,10 @@ def build_repo(patches, repo, quilts, owner):
 
 def export(repo, env, cover, out):
     shutil.rmtree(out, ignore_errors=True)
+    # No --thread: Message-Ids carry the time of the export; git
+    # send-email threads the mails when it sends them.
     run(['git', 'format-patch', '-q', '--cover-letter', '--no-signature',
-         '--thread=shallow', '-o', out, 'base..HEAD'], repo, env)
+         '-o', out, 'base..HEAD'], repo, env)
     with open(cover) as f:
         subject, _, blurb = f.read().partition('\n')
     path = os.path.join(out, '0000-cover-letter.patch')
