@@ -65,8 +65,19 @@ pristine_repo() {
 	echo "$id" >"$CHECK/.base"
 }
 
-# 2. git am, which refuses a patch whose context differs at all.
+# 2. git am, which refuses a patch whose context differs at all. The
+# same series applied before is kept, so that the builds stay
+# incremental.
 apply_series() {
+	local sum
+	sum=$(cat "${PATCHES[@]}" | sha1sum)
+	if [ "$(cat "$CHECK/.applied" 2>/dev/null)" = "$sum" ] &&
+	   git_ rev-parse -q --verify series >/dev/null &&
+	   [ -z "$(git_ status --porcelain)" ]; then
+		stage "series-check: the series is applied already"
+		return
+	fi
+	rm -f "$CHECK/.applied"
 	stage "series-check: git am of ${#PATCHES[@]} patches"
 	git_ checkout -q -f pristine
 	git_ clean -q -fdx
@@ -76,6 +87,7 @@ apply_series() {
 		git_ am --abort 2>/dev/null || true
 		die "the series does not apply to pristine 6.12 (see above)"
 	fi
+	echo "$sum" >"$CHECK/.applied"
 }
 
 # 3. checkpatch --strict: no error and no warning on any patch; the
@@ -168,17 +180,18 @@ build_each_patch() {
 	git_ checkout -q pristine
 	build_step "$name" "$CHECK/$name-base.log" ||
 		{ tail -30 "$CHECK/$name-base.log" >&2; die "the base does not build ($name)"; }
-	grep -E 'warning:' "$CHECK/$name-base.log" | sort -u >"$CHECK/$name-base.warnings" || true
+	{ grep -E 'warning:' "$CHECK/$name-base.log" || true; } |
+		sort -u >"$CHECK/$name-base.warnings"
 	for c in "${commits[@]}"; do
 		i=$((i + 1))
 		git_ checkout -q "$c"
 		stage "series-check: $name: patch $i/${#commits[@]}: $(git_ log -1 --format=%s)"
 		log=$CHECK/$name-$(printf %04d $i).log
 		if ! build_step "$name" "$log"; then
-			grep -E 'error|Error' "$log" | head -20 >&2
+			{ grep -E 'error|Error' "$log" || true; } | head -20 >&2
 			die "patch $i ($(basename "${PATCHES[$((i - 1))]}")) does not build ($name)"
 		fi
-		new=$(grep -E 'warning:' "$log" | sort -u |
+		new=$({ grep -E 'warning:' "$log" || true; } | sort -u |
 			comm -23 - "$CHECK/$name-base.warnings")
 		[ -z "$new" ] || { echo "$new" >&2; die "patch $i ($(basename "${PATCHES[$((i - 1))]}")) adds warnings ($name)"; }
 	done

@@ -8,9 +8,9 @@
 #  - a patch that does not apply (a context line changed);
 #  - a checkpatch warning in a patch (bare "unsigned" in an added line);
 #  - with --build, a patch that does not build alone: series/map with
-#    kernel/taskset/kill.c moved one patch later than the Makefile line
-#    that builds it (built in the allnoconfig configuration only; it
-#    takes the base build and one per patch up to the broken one).
+#    kernel/taskset/proxy.c moved from the first patch, whose Makefile
+#    builds it, to the second (built in the allnoconfig configuration
+#    only: the base, then the first patch).
 # Uses build/series-check as series-check.sh does: never run both at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -60,8 +60,8 @@ sed -i "${n}s/unsigned int /unsigned /" "$p"
 expect_failure "a checkpatch warning" "has errors or warnings" "$s"
 
 if [ $with_build = 1 ]; then
-	sed -e '/^file kernel\/taskset\/kill\.c$/d' \
-	    -e '/^quilt 0008$/a file kernel/taskset/kill.c' \
+	sed -e '/^file kernel\/taskset\/proxy\.c$/d' \
+	    -e '/^quilt 0006$/a file kernel/taskset/proxy.c' \
 	    "$TOP/series/map" >"$dir/map"
 	python3 "$TOP/scripts/series.py" "$dir/map" "$TOP/series/cover-letter" \
 		"$dir/split/series" >/dev/null
