@@ -6,7 +6,9 @@
 #
 #  1. a pristine 6.12.x git repository, made once from Debian's tarball
 #     (build/series-check/linux, tag "pristine");
-#  2. `git am` of the whole series, which applies exactly (no fuzz);
+#  2. `git am` of the whole series, which applies exactly (no fuzz), in a
+#     second worktree (build/series-check/am, branch "series"), so that
+#     the builds' tree only ever moves from one commit to the next;
 #  3. scripts/checkpatch.pl --strict on each patch: no error, no warning;
 #  4. scripts/get_maintainer.pl names the series' MAINTAINERS entry for
 #     every patch that adds a file, and for the series;
@@ -17,14 +19,16 @@
 #     warning the base does not have; the final test kernel boots the
 #     kselftests green. SERIES_CONFIGS="min test" names the
 #     configurations (min: allnoconfig + base.config + taskset.config;
-#     test: the test kernel's); the boot needs "test".
+#     test: the test kernel's); the boot needs "test". SERIES_FROM=N
+#     builds from patch N on, starting from patch N-1's build.
 # Any failure names the patch and stops with a non-zero status.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 CFG=$TOP/scripts/config
 CHECK=$BUILD/series-check
-REPO=$CHECK/linux
+REPO=$CHECK/linux	# the builds' tree
+AM=$CHECK/am		# where the series is applied
 ENTRY="TASK SETS"
 
 build=1
@@ -41,6 +45,11 @@ mapfile -t PATCHES < <(find "$SERIES" -name '[0-9][0-9][0-9][0-9]-*.patch' \
 
 git_() {
 	git -C "$REPO" -c user.name=series-check -c user.email=check@localhost \
+		-c advice.detachedHead=false "$@"
+}
+
+git_am() {
+	git -C "$AM" -c user.name=series-check -c user.email=check@localhost \
 		-c advice.detachedHead=false "$@"
 }
 
@@ -72,21 +81,27 @@ apply_series() {
 	local sum
 	sum=$(cat "${PATCHES[@]}" | sha1sum)
 	if [ "$(cat "$CHECK/.applied" 2>/dev/null)" = "$sum" ] &&
-	   git_ rev-parse -q --verify series >/dev/null &&
-	   [ -z "$(git_ status --porcelain)" ]; then
+	   git_ rev-parse -q --verify series >/dev/null && [ -e "$AM/.git" ] &&
+	   [ -z "$(git_am status --porcelain)" ]; then
 		stage "series-check: the series is applied already"
 		return
 	fi
 	rm -f "$CHECK/.applied"
+	if [ ! -e "$AM/.git" ]; then
+		stage "series-check: checking out a worktree for git am"
+		git_ worktree prune
+		git_ worktree add -q --detach "$AM" pristine
+	fi
 	stage "series-check: git am of ${#PATCHES[@]} patches"
-	git_ checkout -q -f pristine
-	git_ clean -q -fdx
-	git_ checkout -q -B series pristine
-	if ! git_ am -q "${PATCHES[@]}" >"$CHECK/am.log" 2>&1; then
+	git_am am --abort >/dev/null 2>&1 || true
+	git_am checkout -q -f --detach pristine
+	git_am clean -q -fdx
+	if ! git_am am -q "${PATCHES[@]}" >"$CHECK/am.log" 2>&1; then
 		cat "$CHECK/am.log" >&2
-		git_ am --abort 2>/dev/null || true
+		git_am am --abort 2>/dev/null || true
 		die "the series does not apply to pristine 6.12 (see above)"
 	fi
+	git_ update-ref refs/heads/series "$(git_am rev-parse HEAD)"
 	echo "$sum" >"$CHECK/.applied"
 }
 
@@ -98,7 +113,7 @@ checkpatch_series() {
 	stage "series-check: checkpatch --strict on each patch"
 	: >"$CHECK/checkpatch-checks.log"
 	for p in "${PATCHES[@]}"; do
-		out=$(cd "$REPO" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --terse \
+		out=$(cd "$AM" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --terse \
 			--no-summary "$p" 2>&1) || true
 		if grep -qv -e ': CHECK: ' -e '^$' <<<"$out"; then
 			grep -v -e ': CHECK: ' -e '^$' <<<"$out" >&2
@@ -118,12 +133,12 @@ maintainers_series() {
 	stage "series-check: get_maintainer.pl on the series"
 	for p in "${PATCHES[@]}"; do
 		grep -q '^new file mode' "$p" || continue
-		out=$(cd "$REPO" && perl scripts/get_maintainer.pl --no-git \
+		out=$(cd "$AM" && perl scripts/get_maintainer.pl --no-git \
 			--no-git-fallback --no-rolestats "$p" 2>&1)
 		grep -q "taskset-devel@example.org" <<<"$out" ||
 			die "get_maintainer.pl does not name the $ENTRY entry for $(basename "$p"): $out"
 	done
-	out=$(cd "$REPO" && perl scripts/get_maintainer.pl --no-git \
+	out=$(cd "$AM" && perl scripts/get_maintainer.pl --no-git \
 		--no-git-fallback "${PATCHES[@]}" 2>&1)
 	grep -q "maintainer:$ENTRY" <<<"$out" ||
 		die "get_maintainer.pl does not name the $ENTRY entry: $out"
@@ -136,7 +151,7 @@ same_as_tested() {
 	stage "series-check: the final tree is the tested tree"
 	tree=$("$TOP/scripts/prepare-tree.sh")
 	while read -r f; do
-		if ! cmp -s "$REPO/$f" "$tree/$f"; then
+		if ! cmp -s "$AM/$f" "$tree/$f"; then
 			echo "series-check: $f differs from $tree/$f" >&2
 			diff=1
 		fi
@@ -172,19 +187,47 @@ build_step() {
 		return 1
 }
 
+# Does commit $1 change a file the kernel's build reads? Not if it
+# changes only Documentation/, tools/ (the selftests, tsrun) and
+# MAINTAINERS.
+changes_kernel() {
+	git_ diff --name-only "$1^" "$1" |
+		grep -qvE '^(Documentation/|tools/|MAINTAINERS$)'
+}
+
+# The build of configuration $1 that the patches start from: the base,
+# whose warnings are the baseline; or, with SERIES_FROM=N, patch N-1
+# (for a quick look at one patch; the baseline is that of the last full
+# run, if any).
+build_reference() {
+	local name=$1 from=${SERIES_FROM:-1} ref=pristine what=base
+	if [ "$from" -gt 1 ]; then
+		ref=$(git_ rev-list --reverse pristine..series | sed -n "$((from - 1))p")
+		what="patch $((from - 1))"
+	fi
+	stage "series-check: $name: building $what"
+	git_ checkout -q -f --detach "$ref"
+	build_step "$name" "$CHECK/$name-ref.log" ||
+		{ tail -30 "$CHECK/$name-ref.log" >&2; die "$what does not build ($name)"; }
+	if [ "$from" = 1 ] || [ ! -f "$CHECK/$name-base.warnings" ]; then
+		{ grep -E 'warning:' "$CHECK/$name-ref.log" || true; } |
+			sort -u >"$CHECK/$name-base.warnings"
+	fi
+}
+
 # 6. Each patch builds alone, without a warning the base does not have.
 build_each_patch() {
 	local name=$1 commits c i=0 log new
 	mapfile -t commits < <(git_ rev-list --reverse pristine..series)
-	stage "series-check: $name: building the base"
-	git_ checkout -q pristine
-	build_step "$name" "$CHECK/$name-base.log" ||
-		{ tail -30 "$CHECK/$name-base.log" >&2; die "the base does not build ($name)"; }
-	{ grep -E 'warning:' "$CHECK/$name-base.log" || true; } |
-		sort -u >"$CHECK/$name-base.warnings"
+	build_reference "$name"
 	for c in "${commits[@]}"; do
 		i=$((i + 1))
-		git_ checkout -q "$c"
+		[ "$i" -ge "${SERIES_FROM:-1}" ] || continue
+		git_ checkout -q -f "$c"
+		if ! changes_kernel "$c"; then
+			stage "series-check: $name: patch $i/${#commits[@]}: changes nothing the kernel builds"
+			continue
+		fi
 		stage "series-check: $name: patch $i/${#commits[@]}: $(git_ log -1 --format=%s)"
 		log=$CHECK/$name-$(printf %04d $i).log
 		if ! build_step "$name" "$log"; then
@@ -218,7 +261,6 @@ main() {
 		for c in $CONFIGS; do
 			build_each_patch "$c"
 		done
-		git_ checkout -q series
 		case " $CONFIGS " in
 		*" test "*) boot_final ;;
 		esac
