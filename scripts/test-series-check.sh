@@ -48,7 +48,9 @@ python3 "$TOP/scripts/series.py" "$TOP/series/map" "$TOP/series/cover-letter" \
 # A context line of the cgroup bridge's diff of kernel/cgroup/cgroup.c.
 s=$(copy_series context)
 p=$(grep -l '^+++ b/kernel/cgroup/cgroup.c' "$s"/*.patch | head -1)
-n=$(grep -n '^ .*[a-z]' "$p" | sed -n '5p' | cut -d: -f1)
+n=$(awk '/^\+\+\+ b\/kernel\/cgroup\/cgroup.c/ { f = 1 }
+	f && /^@@/ { h = 1; next }
+	h && /^ .*[a-z]/ { print NR; exit }' "$p")
 sed -i "${n}s/\$/ \/* changed *\//" "$p"
 expect_failure "a patch that does not apply" "does not apply" "$s"
 
