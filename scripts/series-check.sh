@@ -179,10 +179,26 @@ configure() {
 		cp "$obj/.config.want" "$obj/.config"
 }
 
+# Remove from build directory $1 the objects whose source the checked-out
+# commit does not have. The builds are incremental, and make links a
+# stale object that has no rule rather than fail: without this, a patch
+# whose Makefile names a file that a later patch adds would build.
+prune_stale_objects() {
+	local obj=$1 cmd src
+	find "$obj" -name '.*.o.cmd' -exec grep -H -m1 '^source_' {} + |
+		while IFS= read -r line; do
+			cmd=${line%%:source_*}
+			src=${line#* := }
+			[ -e "$src" ] || [ -e "$obj/$src" ] || [ -e "$REPO/$src" ] ||
+				rm -f "$cmd" "$(dirname "$cmd")/$(basename "$cmd" .cmd | cut -c2-)"
+		done
+}
+
 # Build configuration $1 at the checked-out commit; its warnings go to $2.
 build_step() {
 	local name=$1 log=$2 obj=$CHECK/kernel/$1
 	configure "$name" || return 1
+	prune_stale_objects "$obj"
 	make -s -C "$REPO" O="$obj" -j"$(jobs)" bzImage >"$log" 2>&1 ||
 		return 1
 }
@@ -231,7 +247,7 @@ build_each_patch() {
 		stage "series-check: $name: patch $i/${#commits[@]}: $(git_ log -1 --format=%s)"
 		log=$CHECK/$name-$(printf %04d $i).log
 		if ! build_step "$name" "$log"; then
-			{ grep -E 'error|Error' "$log" || true; } | head -20 >&2
+			{ grep -E 'error|Error|\*\*\*' "$log" || true; } | head -20 >&2
 			die "patch $i ($(basename "${PATCHES[$((i - 1))]}")) does not build ($name)"
 		fi
 		new=$({ grep -E 'warning:' "$log" || true; } | sort -u |
