@@ -214,6 +214,9 @@ static ssize_t procs_write(struct kernfs_open_file *of, char *buf,
 	pid_t nr;
 	int err;
 
+	/* Restarted after the move it made waited for its threads. */
+	if (taskset_attach_restarted(of->file, &err))
+		return err ?: nbytes;
 	err = tasksetfs_check_input(buf, nbytes);
 	if (!err)
 		err = parse_id(buf, &nr);
@@ -229,7 +232,8 @@ static ssize_t procs_write(struct kernfs_open_file *of, char *buf,
 	 */
 	taskset_get(it->node);
 	kernfs_break_active_protection(of->kn);
-	err = taskset_attach(it->node, task, !it->threads, of->file->f_cred);
+	err = taskset_attach(it->node, task, !it->threads, of->file->f_cred,
+			     of->file);
 	kernfs_unbreak_active_protection(of->kn);
 	taskset_put(it->node);
 	put_task_struct(task);

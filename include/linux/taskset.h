@@ -306,6 +306,12 @@ extern struct taskset_file ipc_taskset_files[];
  *	Written under taskset_mutex; read locklessly for display.
  * @dead: set under taskset_mutex when the node is removed from the
  *	hierarchy; no state change, no child, no member may come after.
+ * @was_populated: the node has been populated (it or a descendant had
+ *	a member) since it was made: its empty action "delete" waits for
+ *	it, so that a node prepared for a job is not removed before the
+ *	job enters. Set, never cleared, under taskset_events_lock; set at
+ *	creation for a node of CLONE_NEWTASKSET, whose task is its member
+ *	from birth.
  * @nr_tasks: member tasks: tasks whose proxy's node this is, counted
  *	wherever task->nsproxy changes (fork, exit, unshare, setns, a
  *	move), so exact when a move returns. A zombie has no proxy and is
@@ -328,6 +334,11 @@ extern struct taskset_file ipc_taskset_files[];
  *	none copied it; no members, so no proxy holds it): the node frees
  *	its own at its release, or when it drops them. The root's are
  *	NULL: its tasks are not accounted, and it binds no cgroup.
+ * @states_gen: counts the changes of @states, under taskset_mutex
+ *	while the node is not busy: part of a proxy's key, so that a
+ *	proxy of the node that outlived its last task (a deferred put, a
+ *	snapshot) is never found again once the states it holds are
+ *	freed.
  * @ns_states: a node's namespaces, one reference on each: its own, and
  *	its parent's for the facets it inherits (a node whose states
  *	change has no children, so a copy is as good as a walk up). Only
@@ -364,11 +375,13 @@ struct taskset {
 	struct list_head sibling;
 	unsigned long own;
 	bool dead;
+	bool was_populated;
 	atomic_t nr_tasks;
 	atomic_t nr_entering;
 	refcount_t ref;
 	struct nsproxy *nsproxy;
 	struct taskset_state *states[TASKSET_NR_FACETS];
+	unsigned long states_gen;
 	struct nsproxy ns_states;
 	enum taskset_on_empty on_empty;
 	int nr_populated_children;

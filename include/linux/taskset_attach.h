@@ -16,6 +16,11 @@
  * the last one to prepare decides, for all: commit if none failed, abort
  * otherwise. Nothing fails after the decision.
  *
+ * The writer waits for the threads on its way out of write(2), in a
+ * task_work of its own, holding no lock, then the write restarts and
+ * returns the result (kernel/taskset/attach.c): the threads it waits for
+ * may be asleep on the open file's locks that the write held.
+ *
  * Lifetime and locking:
  *  - A struct taskset_move is referenced by its writer and by each
  *    switch queued on a thread; the last put releases the target node,
@@ -23,7 +28,9 @@
  *  - task->taskset_switch is set, under the target's siglock, while a
  *    switch is queued on the task, and cleared once the switch is over:
  *    by the task itself, or by the writer if the task_work could not be
- *    queued. A fork by a task with a pending switch restarts
+ *    queued or was taken back. A move is freed after an RCU grace
+ *    period: a waiting writer reads the switch queued on itself under
+ *    RCU. A fork by a task with a pending switch restarts
  *    (taskset_switch_pending()), so that no thread is created between a
  *    move's look at a thread group and its switches.
  *  - A move counts in its node's @nr_entering from before its first
@@ -60,6 +67,10 @@ struct taskset_tasks;
  * @to: the proxy to switch to, referenced: a shared one found in the
  *	hash, or a work proxy (@to_work) that commit publishes.
  * @to_work: @to is a work proxy.
+ * @reported: the thread has reported its preparation (or the writer did
+ *	for it): a writer gives up on a move whose unreported threads stop.
+ * @queued: the task_work is queued: set by the writer, read by the thread
+ *	if it waits as a writer itself, to make the switch in place.
  * @tasks_charged: the writer charged the tasks facet for the move: to
  *	@tasks_to, below @tasks_stop, the deepest state on the paths of
  *	both the thread's charge and @tasks_to (kernel/taskset/tasks.c).
@@ -78,6 +89,8 @@ struct taskset_switch {
 	struct nsproxy *from;
 	struct nsproxy *to;
 	bool to_work;
+	bool reported;
+	bool queued;
 	bool tasks_charged;
 	struct taskset_tasks *tasks_to;
 	struct taskset_tasks *tasks_stop;
@@ -89,7 +102,8 @@ void taskset_fork_into_cancel(struct kernel_clone_args *args);
 void taskset_post_fork_into(struct task_struct *p,
 			    struct kernel_clone_args *args);
 int taskset_attach(struct taskset *node, struct task_struct *task,
-		   bool threadgroup, const struct cred *cred);
+		   bool threadgroup, const struct cred *cred, const void *file);
+bool taskset_attach_restarted(const void *file, int *err);
 
 /**
  * taskset_fork_init() - start a new task without a pending switch
@@ -98,6 +112,7 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 static inline void taskset_fork_init(struct task_struct *p)
 {
 	p->taskset_switch = NULL;
+	p->taskset_moved_file = NULL;
 }
 
 /**
@@ -140,6 +155,14 @@ static inline void taskset_fork_init(struct task_struct *p)
 static inline bool taskset_switch_pending(struct task_struct *tsk)
 {
 	return false;
+}
+#endif
+
+#ifdef CONFIG_DEBUG_TASKSET
+void taskset_debug_move_delay(void);
+#else
+static inline void taskset_debug_move_delay(void)
+{
 }
 #endif
 

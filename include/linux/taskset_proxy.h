@@ -55,6 +55,10 @@
  *	they are and which never changes them: a resource facet's state
  *	for a task is this one load. Set with the node
  *	(taskset_proxy_set_node()).
+ * @states_gen: the node's @states_gen when @state was copied from it:
+ *	part of the key, for @state is not (a lookup does not compare
+ *	pointers that the node stands for, but must not find a proxy
+ *	whose states the node has dropped since).
  * @hash_node: entry in the proxy hash, a chain ending in a nulls
  *	marker; not linked while the proxy is a work proxy. Changed under
  *	taskset_proxy_lock, walked under RCU.
@@ -67,6 +71,7 @@ struct taskset_proxy {
 	struct nsproxy ns;
 	struct taskset *node;
 	struct taskset_state *state[TASKSET_NR_FACETS];
+	unsigned long states_gen;
 	struct hlist_nulls_node hash_node;
 	struct llist_node put_node;
 	u64 key_fold;
@@ -94,10 +99,13 @@ static inline void taskset_proxy_set_node(struct taskset_proxy *proxy,
 					  struct taskset *node)
 {
 	proxy->node = node;
-	if (node)
+	if (node) {
 		memcpy(proxy->state, node->states, sizeof(proxy->state));
-	else
+		proxy->states_gen = READ_ONCE(node->states_gen);
+	} else {
 		memset(proxy->state, 0, sizeof(proxy->state));
+		proxy->states_gen = 0;
+	}
 }
 
 /* The initial proxy; its namespace part is the initial namespaces. */

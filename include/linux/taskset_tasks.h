@@ -59,6 +59,8 @@ struct taskset_switch;
  * @nr_max_events: forks refused because of this state's limit.
  * @events_kn: its tasks.events file, referenced, for notifications;
  *	NULL until tasksetfs has created it.
+ * @rcu: freed after a grace period: a writer charging a move reads the
+ *	state of a thread that may be released meanwhile, under RCU.
  */
 struct taskset_tasks {
 	struct taskset_state state;
@@ -68,6 +70,7 @@ struct taskset_tasks {
 	long max;
 	atomic64_t nr_max_events;
 	struct kernfs_node *events_kn;
+	struct rcu_head rcu;
 };
 
 /* A state pointer is its struct's: NULL stays NULL, without a test. */

@@ -1,15 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Entering a node, the writer's half: who may be moved, by whom, and the
+ * Entering a node, the writer's half: who may be moved, by whom, the
  * queueing of each thread's switch and the wait for them.
  *
  * A writer of taskset.procs or taskset.threads names one task. It is
  * checked (a user task that is alive, that the file's opener may
  * ptrace-attach to), the node is counted as being entered, and a switch
- * is queued on each thread that moves. The writer then waits, killable,
- * until every thread has switched or given up. A writer that moves
- * itself makes its own switch before it waits: its write(2) returns once
- * it is inside.
+ * is queued on each thread that moves. A writer that moves itself alone
+ * switches within its write. Any other move is waited for on the
+ * writer's way out of write(2), holding nothing: the write returns
+ * -ERESTARTNOINTR, a task_work of the writer's waits, killable and
+ * freezable, until every thread has switched or given up, and the
+ * restarted write returns what the move came to. A thread asleep on the
+ * open file's locks, which a write holds, is thus never waited for by
+ * that write.
+ *
+ * Nor does a writer wait for a task that waits for it:
+ *  - a move queued on a writer while it waits is made in place: two
+ *    writers that move each other both return;
+ *  - a thread stopped or traced before it switched would not switch
+ *    until continued: the move is refused with EBUSY, whether the stop
+ *    came before the write (checked when the threads are marked) or
+ *    after (looked for while the writer waits: a stop wakes no one);
+ *  - a vfork child may not move the process that waits for it: EDEADLK.
  *
  * No lock is held while the threads switch, and none that fork takes:
  * a thread with a pending switch restarts its forks (fork.c), which is
@@ -22,6 +35,9 @@
 #include <linux/cache.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/freezer.h>
 #include <linux/init.h>
 #include <linux/overflow.h>
 #include <linux/ptrace.h>
@@ -37,8 +53,49 @@
 #include <linux/taskset_cgroup2.h>
 #include <linux/wait.h>
 
+#ifdef CONFIG_DEBUG_TASKSET
+/*
+ * A debug knob, /sys/kernel/debug/taskset/move_delay_ms, 0 unless set:
+ * see taskset_debug_move_delay().
+ */
+static u32 move_delay_ms;
+
+static int __init move_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("taskset", NULL);
+
+	debugfs_create_u32("move_delay_ms", 0600, dir, &move_delay_ms);
+	return 0;
+}
+late_initcall(move_debugfs_init);
+
+/**
+ * taskset_debug_move_delay() - pause a move where tests race it
+ *
+ * The tasks facet calls it as it charges a thread's move, after it read
+ * the thread's charge: the writer has marked the thread and not queued
+ * its switch yet, so that tests can land a stop, a kill, an rmdir or a
+ * fork in that window. Sleeps for move_delay_ms, 0 unless set.
+ *
+ * Context: the writer's; may sleep.
+ */
+void taskset_debug_move_delay(void)
+{
+	u32 ms = READ_ONCE(move_delay_ms);
+
+	if (ms)
+		msleep(ms);
+}
+#endif
+
 /* Room for threads created between a count and the look under lock. */
 #define MOVE_SLACK	4
+
+/*
+ * How often a waiting writer looks for threads that a stop or a tracer
+ * caught before they switched: a stop wakes no one.
+ */
+#define STALL_CHECK_INTERVAL	(HZ / 10)
 
 enum move_decision {
 	MOVE_UNDECIDED,
@@ -50,25 +107,30 @@ enum move_decision {
  * struct taskset_move - one write to taskset.procs or taskset.threads
  * @node: the node entered: referenced, and counted in its @nr_entering.
  * @cred: the opener's credentials, referenced.
+ * @task: the thread the write named (a live one of its process, if the
+ *	write named a leader that exited), referenced.
  * @threadgroup: the whole process moves (taskset.procs).
+ * @on_stack: a move of the writer alone, on its stack (see
+ *	prepare_move()).
  * @cgrp: the cgroup the node is bound to, which the threads enter in the
  *	same move, or NULL: the writer moves them into it, and that
  *	decides the move (decide_with_cgroup()). Not referenced: stable
  *	while the node is being entered.
- * @on_stack: a move of the writer alone, on its stack (see
- *	prepare_move()).
  * @ref: the writer's reference, and one per switch queued.
  * @unprepared: switches that have not reported their preparation yet.
  * @unfinished: switches not over yet.
  * @moved: threads that switched.
- * @error: the errno of the first preparation that failed, or 0.
+ * @error: the errno of the first preparation that failed, or why the
+ *	writer gave up, or 0.
  * @decision: enum move_decision: set once, by the last switch to report
  *	its preparation (by the writer instead, if @cgrp), or to
- *	MOVE_ABORT by a writer that is killed.
+ *	MOVE_ABORT by a writer that gives up.
  * @decided_wq: where the threads wait for the decision.
- * @done_wq: where the writer waits for the end, and for the last
- *	preparation if it decides: apart, so that a decision does not
- *	wake, and let run, a writer with more to wait for.
+ * @wait_work: the writer's wait, queued on it for its way out of the
+ *	write (move_wait_work()).
+ * @file: the file written, which the restarted write names again.
+ * @rcu: a move is freed after a grace period: a writer reads the switch
+ *	queued on itself under RCU (run_queued_switch()).
  * @max: room in @sw.
  * @nr: switches in @sw.
  * @sw: one per moving thread.
@@ -76,6 +138,7 @@ enum move_decision {
 struct taskset_move {
 	struct taskset *node;
 	const struct cred *cred;
+	struct task_struct *task;
 	bool threadgroup;
 	bool on_stack;
 	struct cgroup *cgrp;
@@ -86,17 +149,24 @@ struct taskset_move {
 	int error;
 	int decision;
 	wait_queue_head_t decided_wq;
-	wait_queue_head_t done_wq;
+	struct callback_head wait_work;
+	const void *file;
+	struct rcu_head rcu;
 	unsigned int max;
 	unsigned int nr;
 	struct taskset_switch sw[] __counted_by(max);
 };
 
-/* Writers waiting for another move's switches on their target to end. */
-static DECLARE_WAIT_QUEUE_HEAD(switch_done_wq);
+/*
+ * Where writers wait: for their move's switches to prepare and to end,
+ * for another move's switches on their target to end, and for a switch
+ * that another move queues on themselves.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(writers_wq);
 
 static int move_init(struct taskset_move *move, struct taskset *node,
-		     const struct cred *cred, bool threadgroup)
+		     struct task_struct *task, const struct cred *cred,
+		     bool threadgroup)
 {
 	int err = taskset_node_enter(node);
 
@@ -104,15 +174,16 @@ static int move_init(struct taskset_move *move, struct taskset *node,
 		return err;
 	move->node = taskset_get(node);
 	move->cred = get_cred(cred);
+	move->task = get_task_struct(task);
 	move->threadgroup = threadgroup;
 	move->cgrp = taskset_cgroup2_of(node);
 	refcount_set(&move->ref, 1);
 	init_waitqueue_head(&move->decided_wq);
-	init_waitqueue_head(&move->done_wq);
 	return 0;
 }
 
 static struct taskset_move *move_alloc(struct taskset *node,
+				       struct task_struct *task,
 				       const struct cred *cred,
 				       bool threadgroup, unsigned int max)
 {
@@ -125,7 +196,7 @@ static struct taskset_move *move_alloc(struct taskset *node,
 		return ERR_PTR(-ENOMEM);
 	memset(move, 0, offsetof(struct taskset_move, sw));
 	move->max = max;
-	err = move_init(move, node, cred, threadgroup);
+	err = move_init(move, node, task, cred, threadgroup);
 	if (err) {
 		kvfree(move);
 		return ERR_PTR(err);
@@ -145,8 +216,9 @@ static void move_put(struct taskset_move *move)
 	taskset_node_entered(move->node);
 	taskset_put(move->node);
 	put_cred(move->cred);
+	put_task_struct(move->task);
 	if (!move->on_stack)
-		kvfree(move);
+		kvfree_rcu(move, rcu);
 }
 
 /* Wake whoever waits on @wq, if anyone does. */
@@ -156,25 +228,36 @@ static void move_wake(wait_queue_head_t *wq)
 		wake_up_all(wq);
 }
 
+/* The threads wait for the decision; a writer that moves too, as well. */
 static void move_decide(struct taskset_move *move, int decision)
 {
 	if (cmpxchg(&move->decision, MOVE_UNDECIDED, decision) ==
-	    MOVE_UNDECIDED)
+	    MOVE_UNDECIDED) {
 		move_wake(&move->decided_wq);
+		move_wake(&writers_wq);
+	}
+}
+
+static bool move_decided(const struct taskset_move *move)
+{
+	return READ_ONCE(move->decision) != MOVE_UNDECIDED;
 }
 
 /*
  * A switch reports its preparation; the last one decides for all, or
  * wakes the writer that decides.
  */
-static void switch_prepared(struct taskset_move *move, int err)
+static void switch_prepared(struct taskset_switch *sw, int err)
 {
+	struct taskset_move *move = sw->move;
+
 	if (err)
 		cmpxchg(&move->error, 0, err);
+	WRITE_ONCE(sw->reported, true);
 	if (!atomic_dec_and_test(&move->unprepared))
 		return;
 	if (move->cgrp)
-		move_wake(&move->done_wq);
+		move_wake(&writers_wq);
 	else
 		move_decide(move, READ_ONCE(move->error) ? MOVE_ABORT :
 							   MOVE_COMMIT);
@@ -252,15 +335,9 @@ static void switch_finished(struct taskset_switch *sw)
 	 * the next move that marks it reads the charges it committed.
 	 */
 	smp_store_release(&sw->task->taskset_switch, NULL);
-	move_wake(&switch_done_wq);
-	if (atomic_dec_and_test(&move->unfinished))
-		move_wake(&move->done_wq);
+	atomic_dec(&move->unfinished);
+	move_wake(&writers_wq);
 	move_put(move);
-}
-
-static bool move_decided(struct taskset_move *move)
-{
-	return READ_ONCE(move->decision) != MOVE_UNDECIDED;
 }
 
 /*
@@ -278,17 +355,19 @@ static bool switch_run_prepare(struct taskset_switch *sw)
 
 	if (!(current->flags & PF_EXITING) && !move_decided(move))
 		err = taskset_switch_prepare(sw, move->node, move->cred);
-	switch_prepared(move, err);
+	switch_prepared(sw, err);
 	/* Prepared: nsset.nsproxy is set. */
 	return sw->nsset.nsproxy;
 }
 
+/* The thread holds no lock here: it may be frozen while it waits. */
 static void switch_run_finish(struct taskset_switch *sw, bool prepared)
 {
 	struct taskset_move *move = sw->move;
 
 	if (prepared &&
-	    !wait_event_killable(move->decided_wq, move_decided(move)) &&
+	    !wait_event_state(move->decided_wq, move_decided(move),
+			      (TASK_KILLABLE | TASK_FREEZABLE)) &&
 	    READ_ONCE(move->decision) == MOVE_COMMIT) {
 		taskset_switch_commit(sw);
 		commit_charges(sw);
@@ -308,6 +387,154 @@ static void switch_work(struct callback_head *work)
 	switch_run(container_of(work, struct taskset_switch, work));
 }
 
+/*
+ * The switch that another move queued on current, or NULL. Until the
+ * work is taken back from current's queue, the move may end the switch
+ * from its side: it is read under RCU, and then only compared.
+ */
+static struct taskset_switch *switch_queued_on_current(void)
+{
+	struct taskset_switch *sw;
+
+	rcu_read_lock();
+	sw = READ_ONCE(current->taskset_switch);
+	if (sw && !READ_ONCE(sw->queued))
+		sw = NULL;
+	rcu_read_unlock();
+	return sw;
+}
+
+/*
+ * A switch that another move queued on current while current waits as a
+ * writer: made in place, for that move may be waiting for current. Once
+ * taken back from the queue, the switch is current's to make.
+ *
+ * Return: true if a switch was made.
+ */
+static bool run_queued_switch(void)
+{
+	struct taskset_switch *sw = switch_queued_on_current();
+
+	if (!sw || !task_work_cancel(current, &sw->work))
+		return false;
+	switch_run(sw);
+	return true;
+}
+
+/*
+ * A thread that has not prepared its switch and is stopped or traced
+ * would not switch until continued.
+ *
+ * Return: -EBUSY if one is, else 0.
+ */
+static int move_stalled(const struct taskset_move *move)
+{
+	unsigned int i;
+
+	for (i = 0; i < move->nr; i++) {
+		const struct taskset_switch *sw = &move->sw[i];
+
+		if (!READ_ONCE(sw->reported) &&
+		    task_is_stopped_or_traced(sw->task))
+			return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * A writer's sleep: freezable where it holds nothing, which is on its way
+ * out of the write; a kernel thread or an io_uring worker that writes
+ * waits in the write, where it holds the open file's lock.
+ */
+static unsigned int writer_sleep_state(void)
+{
+	if (current->flags & (PF_KTHREAD | PF_USER_WORKER))
+		return TASK_KILLABLE;
+	return TASK_KILLABLE | TASK_FREEZABLE;
+}
+
+static void writer_sleep(bool (*over)(const void *arg), const void *arg)
+{
+	struct wait_queue_entry wait;
+
+	init_wait_entry(&wait, 0);
+	if (!prepare_to_wait_event(&writers_wq, &wait, writer_sleep_state()) &&
+	    !over(arg) && !switch_queued_on_current())
+		schedule_timeout(STALL_CHECK_INTERVAL);
+	finish_wait(&writers_wq, &wait);
+}
+
+/**
+ * writer_wait() - wait as a writer until a condition holds
+ * @over: the condition
+ * @arg: its argument
+ * @stalls: a move whose threads the writer gives up on if they stop
+ *	before they switch, or NULL
+ *
+ * Makes in place any switch another move queues on the writer meanwhile.
+ *
+ * Context: process context; may sleep.
+ * Return: 0 once @over holds, -EINTR if the writer is killed, or -EBUSY
+ * if a thread of @stalls is stopped or traced before it switched.
+ */
+static int writer_wait(bool (*over)(const void *arg), const void *arg,
+		       const struct taskset_move *stalls)
+{
+	int err;
+
+	for (;;) {
+		if (over(arg))
+			return 0;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (run_queued_switch())
+			continue;
+		if (stalls) {
+			err = move_stalled(stalls);
+			if (err)
+				return err;
+		}
+		writer_sleep(over, arg);
+	}
+}
+
+static bool move_prepared(const void *arg)
+{
+	const struct taskset_move *move = arg;
+
+	return !atomic_read(&move->unprepared) || move_decided(move);
+}
+
+static bool move_over(const void *arg)
+{
+	const struct taskset_move *move = arg;
+
+	return !atomic_read(&move->unfinished);
+}
+
+/*
+ * The writer gives up on an undecided move: no thread commits. Switches
+ * still queued are taken back and ended here, so that a thread that
+ * does not run them soon (stopped, or asleep on what the writer waits
+ * for) keeps neither the node counted as entered nor the move.
+ */
+static void move_abort(struct taskset_move *move, int err)
+{
+	unsigned int i;
+
+	cmpxchg(&move->error, 0, err);
+	move_decide(move, MOVE_ABORT);
+	for (i = 0; i < move->nr; i++) {
+		struct taskset_switch *sw = &move->sw[i];
+
+		if (!READ_ONCE(sw->reported) && sw->task != current &&
+		    task_work_cancel(sw->task, &sw->work)) {
+			switch_prepared(sw, 0);
+			switch_finished(sw);
+		}
+	}
+}
+
 /* A task the id may not name: errno, or 0. */
 static int check_target(struct task_struct *task)
 {
@@ -316,6 +543,32 @@ static int check_target(struct task_struct *task)
 	if ((task->flags & PF_EXITING) || task->exit_state)
 		return -ESRCH;
 	return 0;
+}
+
+/*
+ * The thread that stands for @task's process: @task, or a live thread of
+ * its process if @task is a leader that exited before the others
+ * (pthread_exit()), as cgroup.procs takes such a process; the checks
+ * are then made on a thread that has its credentials and mm.
+ *
+ * Return: the thread, referenced.
+ */
+static struct task_struct *process_thread(struct task_struct *task)
+{
+	struct task_struct *t, *found = task;
+
+	rcu_read_lock();
+	if ((task->flags & PF_EXITING) || task->exit_state) {
+		for_each_thread(task, t) {
+			if (!(t->flags & PF_EXITING)) {
+				found = t;
+				break;
+			}
+		}
+	}
+	get_task_struct(found);
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -363,10 +616,24 @@ static bool thread_moves(struct task_struct *t)
 }
 
 /*
+ * Does @t wait for current's vfork() to end, with current's exec or
+ * exit? Its vfork parent shares current's mm (vfork()), or is its parent
+ * (clone() with CLONE_VFORK alone).
+ */
+static bool waits_for_vfork_of_current(struct task_struct *t)
+{
+	if (!current->vfork_done || t == current)
+		return false;
+	return READ_ONCE(t->mm) == current->mm ||
+	       t == rcu_access_pointer(current->real_parent);
+}
+
+/*
  * Take the threads that move into @move, under the target's siglock.
  * Return: 0; -ENOSPC if there are more than @move has room for;
  * -EINPROGRESS if one has another move's switch queued; -EBUSY if one
- * is stopped; -ESRCH if none is left.
+ * is stopped; -EDEADLK if one waits for the writer's vfork(); -ESRCH if
+ * none is left.
  */
 static int collect_threads(struct taskset_move *move, struct task_struct *task)
 {
@@ -389,6 +656,8 @@ static int collect_threads(struct taskset_move *move, struct task_struct *task)
 		if (task_is_stopped_or_traced(t) ||
 		    (t->jobctl & JOBCTL_STOP_PENDING))
 			return -EBUSY;
+		if (waits_for_vfork_of_current(t))
+			return -EDEADLK;
 		move->sw[n++].task = t;
 	} while (move->threadgroup && (t = next_thread(t)) != task);
 	if (!n)
@@ -428,6 +697,8 @@ static int mark_threads(struct taskset_move *move, struct task_struct *task)
 		sw->nsset.fs = NULL;
 		sw->to = NULL;
 		sw->to_work = false;
+		sw->reported = false;
+		sw->queued = false;
 		sw->tasks_charged = false;
 		refcount_inc(&move->ref);
 		init_task_work(&sw->work, switch_work);
@@ -440,7 +711,8 @@ unlock:
 
 /*
  * Queue the switches of the marked threads; return the writer's own, if
- * it moves. A thread that exited meanwhile gives up its switch.
+ * it moves. A thread that exited meanwhile gives up its switch. A
+ * writer that waits is woken: the switch may be queued on it.
  */
 static struct taskset_switch *queue_switches(struct taskset_move *move)
 {
@@ -453,10 +725,13 @@ static struct taskset_switch *queue_switches(struct taskset_move *move)
 		if (sw->task == current) {
 			self = sw;
 		} else if (task_work_add(sw->task, &sw->work, TWA_SIGNAL)) {
-			switch_prepared(move, 0);
+			switch_prepared(sw, 0);
 			switch_finished(sw);
+		} else {
+			WRITE_ONCE(sw->queued, true);
 		}
 	}
+	move_wake(&writers_wq);
 	return self;
 }
 
@@ -466,25 +741,80 @@ static void cancel_switches(struct taskset_move *move, int err)
 	unsigned int i;
 
 	for (i = 0; i < move->nr; i++) {
-		switch_prepared(move, err);
+		switch_prepared(&move->sw[i], err);
 		switch_finished(&move->sw[i]);
 	}
 }
 
-/* Wait until no other move has a switch queued on the target. */
+/*
+ * Have @work run on current's way out of the write, which then starts
+ * again: TWA_SIGNAL makes the return to user space run it and restart
+ * the system call (-ERESTARTNOINTR), as for a signal without a handler.
+ *
+ * Return: true if it is queued; false if current cannot wait so.
+ */
+static bool wait_on_way_out(struct callback_head *work, task_work_func_t fn)
+{
+	if (current->flags & (PF_KTHREAD | PF_USER_WORKER))
+		return false;
+	init_task_work(work, fn);
+	return !task_work_add(current, work, TWA_SIGNAL);
+}
+
+/**
+ * struct target_wait - a writer waiting for another move of its target
+ * @work: queued on the writer, for its way out of the write.
+ * @task: the target, referenced.
+ * @threadgroup: its whole process moves.
+ */
+struct target_wait {
+	struct callback_head work;
+	struct task_struct *task;
+	bool threadgroup;
+};
+
+static bool target_free(const void *arg)
+{
+	const struct target_wait *tw = arg;
+
+	return !switch_queued_on(tw->task, tw->threadgroup);
+}
+
+static void target_wait_free(struct target_wait *tw)
+{
+	put_task_struct(tw->task);
+	kfree(tw);
+}
+
+static void target_wait_work(struct callback_head *work)
+{
+	struct target_wait *tw = container_of(work, struct target_wait, work);
+
+	if (!(current->flags & PF_EXITING))
+		writer_wait(target_free, tw, NULL);
+	target_wait_free(tw);
+}
+
+/*
+ * Wait until no other move has a switch queued on the target: on the way
+ * out, then the write starts again; here for a writer that cannot.
+ * Return: 0 to try again, -ERESTARTNOINTR, -ENOMEM, or -EINTR if killed.
+ */
 static int wait_other_move(struct task_struct *task, bool threadgroup)
 {
+	struct target_wait *tw;
 	int err;
 
-	err = wait_event_killable(switch_done_wq,
-				  !switch_queued_on(task, threadgroup) ||
-				  READ_ONCE(current->taskset_switch));
-	if (err)
-		return err;
-	/* A move of the writer itself: let it switch, then write again. */
-	if (taskset_switch_pending(current))
+	tw = kmalloc(sizeof(*tw), GFP_KERNEL);
+	if (!tw)
+		return -ENOMEM;
+	tw->task = get_task_struct(task);
+	tw->threadgroup = threadgroup;
+	if (wait_on_way_out(&tw->work, target_wait_work))
 		return -ERESTARTNOINTR;
-	return 0;
+	err = writer_wait(target_free, tw, NULL);
+	target_wait_free(tw);
+	return err;
 }
 
 /*
@@ -508,13 +838,13 @@ static struct taskset_move *prepare_move(struct taskset *node,
 			move = onstack;
 			onstack = NULL;
 			move->on_stack = true;
-			err = move_init(move, node, cred, threadgroup);
+			err = move_init(move, node, task, cred, threadgroup);
 			if (err)
 				return ERR_PTR(err);
 		} else {
 			if (threadgroup)
 				max = get_nr_threads(task) + MOVE_SLACK;
-			move = move_alloc(node, cred, threadgroup, max);
+			move = move_alloc(node, task, cred, threadgroup, max);
 			if (IS_ERR(move))
 				return move;
 		}
@@ -522,10 +852,11 @@ static struct taskset_move *prepare_move(struct taskset *node,
 		if (!err)
 			return move;
 		move_put(move);
-		if (err == -EINPROGRESS)
+		/* A process that gains threads faster than it is looked at. */
+		if (err == -ENOSPC)
+			err = fatal_signal_pending(current) ? -EINTR : 0;
+		else if (err == -EINPROGRESS)
 			err = wait_other_move(task, threadgroup);
-		else if (err == -ENOSPC)
-			err = 0;
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -542,38 +873,89 @@ static struct taskset_move *prepare_move(struct taskset *node,
  * observer may see a thread in its new cgroup and its old node; never
  * once write(2) has returned, which waits for every switch.
  */
-static void decide_with_cgroup(struct taskset_move *move,
-			       struct task_struct *task)
+static void decide_with_cgroup(struct taskset_move *move)
 {
-	int err;
+	int err = READ_ONCE(move->error);
 
-	if (wait_event_killable(move->done_wq,
-				!atomic_read(&move->unprepared))) {
-		move_decide(move, MOVE_ABORT);
-		return;
-	}
-	err = READ_ONCE(move->error);
 	if (!err)
-		err = cgroup_bridge_attach(move->cgrp, task, move->threadgroup,
-					   move->cred);
+		err = cgroup_bridge_attach(move->cgrp, move->task,
+					   move->threadgroup, move->cred);
 	if (err)
 		cmpxchg(&move->error, 0, err);
 	move_decide(move, err ? MOVE_ABORT : MOVE_COMMIT);
 }
 
 /*
- * Queue the threads' switches and let the move be decided; the writer
- * makes its own switch, if it moves, here.
+ * The writer's part once the switches are queued: its own switch, if it
+ * moves, the decision if it is the writer's, and the wait for the end.
+ * Return: 0 if a thread switched, or the errno the write returns.
  */
-static void run_move(struct taskset_move *move, struct task_struct *task)
+static int move_finish(struct taskset_move *move, struct taskset_switch *self)
 {
-	struct taskset_switch *self = queue_switches(move);
 	bool prepared = self && switch_run_prepare(self);
+	int err;
 
-	if (move->cgrp)
-		decide_with_cgroup(move, task);
+	/* A writer that exits has nothing to wait for. */
+	if (current->flags & PF_EXITING)
+		move_abort(move, -EINTR);
+	err = writer_wait(move_prepared, move, move);
+	if (err)
+		move_abort(move, err);
+	else if (move->cgrp && !move_decided(move))
+		decide_with_cgroup(move);
 	if (self)
 		switch_run_finish(self, prepared);
+	/* Killed: the switches end on their own. */
+	if (writer_wait(move_over, move, NULL))
+		return -EINTR;
+	err = READ_ONCE(move->error);
+	if (!err && !atomic_read(&move->moved))
+		err = -ESRCH;
+	return err;
+}
+
+/*
+ * The writer's wait, on its way out of the write: what the move came to
+ * is kept for the restarted write (taskset_attach_restarted()).
+ */
+static void move_wait_work(struct callback_head *work)
+{
+	struct taskset_move *move = container_of(work, struct taskset_move,
+						 wait_work);
+	struct taskset_switch *self = NULL;
+	unsigned int i;
+
+	for (i = 0; i < move->nr; i++)
+		if (move->sw[i].task == current)
+			self = &move->sw[i];
+	current->taskset_moved_err = move_finish(move, self);
+	current->taskset_moved_file = move->file;
+	move_put(move);
+}
+
+/**
+ * taskset_attach_restarted() - the end of a move that a write waited for
+ * @file: the file the write writes to
+ * @err: set to what the move came to: 0, or an errno
+ *
+ * A write that moved others waited for them on its way out, then
+ * started again: the restarted write returns what the move came to, and
+ * does nothing else. Anything written meanwhile (from a signal handler)
+ * to another file forgets it: that write moves what it names, and the
+ * restarted one its own again.
+ *
+ * Context: the writer, in write(2) of a taskset.procs or taskset.threads.
+ * Return: true if @err is the result of @file's restarted write.
+ */
+bool taskset_attach_restarted(const void *file, int *err)
+{
+	const void *moved = current->taskset_moved_file;
+
+	if (likely(!moved))
+		return false;
+	current->taskset_moved_file = NULL;
+	*err = current->taskset_moved_err;
+	return moved == file;
 }
 
 /**
@@ -583,57 +965,71 @@ static void run_move(struct taskset_move *move, struct task_struct *task)
  * @threadgroup: move @task's whole process (taskset.procs), not only
  *	@task (taskset.threads)
  * @cred: the credentials of the file's opener
+ * @file: the file written, which a restarted write names again
  *
  * All or nothing: every thread prepares its switch (every facet that
  * changes is asked, with @cred), then all switch, or none if one could
  * not. If @node is bound to a cgroup, the threads enter it in the same
  * move, as a write of cgroup.procs (cgroup.threads) by @cred would move
  * them, before they switch; a refusal there moves nothing either.
- * Returns once every thread has switched or given up; if current moves,
- * once it is inside.
+ *
+ * A writer that moves itself alone is inside when this returns. For any
+ * other move this returns -ERESTARTNOINTR: the writer waits on its way
+ * out of the write, holding nothing, until every thread has switched or
+ * given up, then the write starts again and taskset_attach_restarted()
+ * gives the result. A kernel thread or an io_uring worker waits here.
  *
  * Context: process context, no lock held; may sleep.
- * Return: 0 if at least one thread switched; -EINVAL for a kernel thread
- * or a worker; -ESRCH for a task that exited; -EPERM if the opener may
- * not move it; -EBUSY for a stopped or traced task; -ENOENT if @node was
- * removed; -EINTR if the writer was killed; -EAGAIN if a limit of the
- * tasks facet on @node's path has no room for the threads; or the errno
- * of the facet or check that refused the move, cgroup's included.
+ * Return: 0 if at least one thread switched; -ERESTARTNOINTR; -EINVAL
+ * for a kernel thread or a worker; -ESRCH for a task that exited; -EPERM
+ * if the opener may not move it; -EBUSY for a stopped or traced task, or
+ * one that stops before it switched; -EDEADLK if current is a vfork
+ * child and the task waits for it; -ENOENT if @node was removed; -EINTR
+ * if the writer was killed; -EAGAIN if a limit of the tasks facet on
+ * @node's path has no room for the threads; or the errno of the facet or
+ * check that refused the move, cgroup's included.
  */
 int taskset_attach(struct taskset *node, struct task_struct *task,
-		   bool threadgroup, const struct cred *cred)
+		   bool threadgroup, const struct cred *cred, const void *file)
 {
 	DEFINE_FLEX(struct taskset_move, onstack, sw, max, 1);
+	struct taskset_switch *self = NULL;
 	struct taskset_move *move;
 	int err;
 
+	task = threadgroup ? process_thread(task) : get_task_struct(task);
 	err = check_target(task);
 	if (!err)
 		err = may_move(task, cred);
 	if (err)
-		return err;
+		goto out;
 	/* Moved by someone else first: switch, then write again. */
-	if (taskset_switch_pending(current))
-		return -ERESTARTNOINTR;
+	if (taskset_switch_pending(current)) {
+		err = -ERESTARTNOINTR;
+		goto out;
+	}
 	move = prepare_move(node, task, threadgroup, cred,
 			    task == current ? onstack : NULL);
-	if (IS_ERR(move))
-		return PTR_ERR(move);
-
-	err = charge_move(move);
-	if (err)
-		cancel_switches(move, err);
-	else
-		run_move(move, task);
-	if (wait_event_killable(move->done_wq,
-				!atomic_read(&move->unfinished))) {
-		move_decide(move, MOVE_ABORT);
-		err = -EINTR;
-	} else {
-		err = READ_ONCE(move->error);
-		if (!err && !atomic_read(&move->moved))
-			err = -ESRCH;
+	if (IS_ERR(move)) {
+		err = PTR_ERR(move);
+		goto out;
 	}
+	move->file = file;
+	err = charge_move(move);
+	if (err) {
+		cancel_switches(move, err);
+	} else {
+		self = queue_switches(move);
+		/* The writer's reference goes with the wait. */
+		if (!move->on_stack &&
+		    wait_on_way_out(&move->wait_work, move_wait_work)) {
+			err = -ERESTARTNOINTR;
+			goto out;
+		}
+	}
+	err = move_finish(move, self);
 	move_put(move);
+out:
+	put_task_struct(task);
 	return err;
 }

@@ -24,6 +24,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/ipc_namespace.h>
 #include <linux/sched.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
@@ -66,7 +67,16 @@ static struct taskset *make_node(struct taskset *parent,
 	for_each_taskset_facet(facet, id)
 		if (taskset_owns(ts, facet) && taskset_facet_is_ns(facet))
 			facet->ns_exchange(&ts->ns_states, states);
+	/* Its caps, as a node made by mkdir: bound by its parent's. */
+	if (flags & CLONE_NEWIPC)
+		ipc_set_ext_parent(ts->ns_states.ipc_ns,
+				   parent->nsproxy->ipc_ns);
 	ts->on_empty = TASKSET_EMPTY_DELETE;
+	/*
+	 * Its task is its member from birth: if the call fails before the
+	 * task is counted, the empty action removes the node all the same.
+	 */
+	ts->was_populated = true;
 	/* Until taskset_clone_node_done(). */
 	atomic_set(&ts->nr_entering, 1);
 	snprintf(name, sizeof(name), "clone.%llu",

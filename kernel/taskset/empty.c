@@ -28,6 +28,16 @@
  * conditions may have changed: when a child goes, when its moves in
  * end, when "delete" is written.
  *
+ * Only a node that has been populated since it was made (a member of
+ * its own or of a descendant; a node of CLONE_NEWTASKSET from birth) is
+ * queued: a node prepared with mkdir, its facets and "delete" waits for
+ * the job spawned into it rather than vanishing before the job can
+ * enter, and "delete" written after the last member left removes the
+ * node at once. Once set, the flag stays, so the work need not check it
+ * again. It is read with the populated state, under
+ * taskset_events_lock: an emptying either sees "delete" or the writer of
+ * "delete" sees the node empty.
+ *
  * No user-mode helper is ever started: the file event is the only
  * notification.
  */
@@ -45,9 +55,10 @@
 /*
  * taskset_events_lock protects the populated state of every node: the
  * changes of @nr_tasks from and to 0, @nr_populated_children,
- * @nr_emptied and @events_notified_at. Taken by fork, exit and moves
- * at such changes only, by readers of taskset.events and by the timer of
- * a late notification, with interrupts off.
+ * @was_populated, @nr_emptied and @events_notified_at. Taken by fork,
+ * exit and moves at such changes only, by readers of taskset.events, by
+ * the timer of a late notification and by the checks of the empty
+ * action, with interrupts off.
  */
 static DEFINE_SPINLOCK(taskset_events_lock);
 
@@ -81,6 +92,21 @@ static void events_timer_fn(struct timer_list *timer)
 	spin_unlock_irqrestore(&taskset_events_lock, flags);
 }
 
+/*
+ * Queue the removal of @ts if it is set to "delete", empty and has been
+ * populated: the work checks the rest under taskset_mutex.
+ */
+static void empty_check(struct taskset *ts)
+{
+	lockdep_assert_held(&taskset_events_lock);
+	if (READ_ONCE(ts->on_empty) != TASKSET_EMPTY_DELETE ||
+	    !ts->was_populated || populated(ts))
+		return;
+	taskset_get(ts);
+	if (!queue_work(system_wq, &ts->delete_work))
+		taskset_put(ts);	/* queued already: never the last */
+}
+
 /* @ts's populated state just changed: count, notify, act. */
 static void populated_changed(struct taskset *ts)
 {
@@ -88,10 +114,12 @@ static void populated_changed(struct taskset *ts)
 
 	if (emptied)
 		ts->nr_emptied++;
+	else
+		ts->was_populated = true;
 	if (READ_ONCE(ts->on_empty) != TASKSET_EMPTY_IGNORE)
 		notify_events(ts);
 	if (emptied)
-		taskset_empty_check(ts);
+		empty_check(ts);
 }
 
 /*
@@ -171,20 +199,23 @@ static void delete_workfn(struct work_struct *work)
  * taskset_empty_check() - remove a node that may be empty, if it is to be
  * @ts: the node; the caller holds a reference or its parent's
  *
- * If @ts is set to be deleted when empty, queue its removal, which
- * checks the node under taskset_mutex: an empty node without children
- * or moves in flight goes.
+ * If @ts is set to be deleted when empty, is empty and has been
+ * populated since it was made, queue its removal, which checks the node
+ * under taskset_mutex: an empty node without children or moves in
+ * flight goes. A node never populated stays.
  *
- * Context: any; does not sleep.
+ * Context: any; does not sleep. Not under taskset_events_lock.
  */
 void taskset_empty_check(struct taskset *ts)
 {
+	unsigned long flags;
+
 	if (ts == &taskset_root ||
 	    READ_ONCE(ts->on_empty) != TASKSET_EMPTY_DELETE)
 		return;
-	taskset_get(ts);
-	if (!queue_work(system_wq, &ts->delete_work))
-		taskset_put(ts);	/* queued already: never the last */
+	spin_lock_irqsave(&taskset_events_lock, flags);
+	empty_check(ts);
+	spin_unlock_irqrestore(&taskset_events_lock, flags);
 }
 
 /**
@@ -192,8 +223,10 @@ void taskset_empty_check(struct taskset *ts)
  * @ts: the node, not the root
  * @action: the action
  *
- * A node set to "delete" while it is empty already is removed at once,
- * from the work item, if it has no children.
+ * A node set to "delete" while it is empty already, after it had a
+ * member, is removed at once, from the work item, if it has no
+ * children. A node that never had one waits for its first member to
+ * leave.
  *
  * Return: 0, or -ENOENT if the node was removed.
  */
@@ -205,8 +238,12 @@ int taskset_set_on_empty(struct taskset *ts, enum taskset_on_empty action)
 		/* The removal reads it under taskset_mutex: once set, final. */
 		WRITE_ONCE(ts->on_empty, action);
 	}
-	if (!atomic_read(&ts->nr_tasks))
-		taskset_empty_check(ts);
+	/*
+	 * Whether it is empty is read under taskset_events_lock, which the
+	 * last member's exit takes before it reads on_empty: one of the two
+	 * sees the other, and the node is queued.
+	 */
+	taskset_empty_check(ts);
 	return 0;
 }
 

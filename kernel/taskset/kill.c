@@ -26,6 +26,12 @@
  * the kill_seq of a cgroup. If they do not, every kill that could have
  * missed the child was over before the clone looked, or starts after
  * the child is linked, and then its walk meets the child.
+ *
+ * The walk leaves its RCU section every KILL_BATCH threads, between two
+ * processes, to let others run: it holds the process it stopped at, and
+ * goes on from it if it is still listed, from the start of the list
+ * otherwise. Either way it still goes towards the tail, where forks link
+ * their children; a process met again already has its SIGKILL pending.
  */
 
 #include <linux/rcupdate.h>
@@ -33,6 +39,9 @@
 #include <linux/sched/task.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
+
+/* Threads looked at between two points where the walk may reschedule. */
+#define KILL_BATCH	1024
 
 /* Is @node @ts or a descendant of it? Nodes are freed after RCU. */
 static bool node_in_subtree(const struct taskset *node,
@@ -57,6 +66,24 @@ static bool task_in_subtree(struct task_struct *task,
 	return in;
 }
 
+/*
+ * Leave the walk's RCU section, holding @g, and take it again: where to
+ * go on from, @g if it is still listed (its pid is still attached, and
+ * it leaves the task list with it), the list's head if not.
+ */
+static struct task_struct *kill_walk_resched(struct task_struct *g)
+{
+	bool listed;
+
+	get_task_struct(g);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+	listed = pid_alive(g);
+	put_task_struct(g);
+	return listed ? g : &init_task;
+}
+
 /**
  * taskset_kill() - SIGKILL every process of a node's subtree
  * @ts: the node, not the root
@@ -71,16 +98,25 @@ static bool task_in_subtree(struct task_struct *task,
 void taskset_kill(struct taskset *ts)
 {
 	struct task_struct *g, *t;
+	unsigned int seen = 0;
 
 	/* Fully ordered: the walk comes after, as a clone expects. */
 	atomic_long_inc_return(&ts->kills_started);
 	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		/* A SIGKILL of the process is pending in each thread. */
-		if ((t->flags & PF_KTHREAD) || __fatal_signal_pending(t))
-			continue;
-		if (task_in_subtree(t, ts))
-			send_sig(SIGKILL, t, 0);
+	for_each_process(g) {
+		for_each_thread(g, t) {
+			seen++;
+			/* A SIGKILL of the process is pending in each thread. */
+			if ((t->flags & PF_KTHREAD) ||
+			    __fatal_signal_pending(t))
+				continue;
+			if (task_in_subtree(t, ts))
+				send_sig(SIGKILL, t, 0);
+		}
+		if (seen >= KILL_BATCH) {
+			seen = 0;
+			g = kill_walk_resched(g);
+		}
 	}
 	rcu_read_unlock();
 	atomic_long_inc_return_release(&ts->kills_finished);

@@ -209,6 +209,9 @@ void taskset_res_change_commit(struct taskset_res_change *chg,
 			ts->states[id] = ts->parent->states[id];
 		}
 	}
+	/* Proxies that hold the states it had are not to be found again. */
+	if (changed)
+		WRITE_ONCE(ts->states_gen, ts->states_gen + 1);
 }
 
 /**

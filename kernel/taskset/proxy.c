@@ -123,6 +123,7 @@ static bool proxy_key_equal(const struct taskset_proxy *a,
 	const struct nsproxy *x = &a->ns, *y = &b->ns;
 
 	return a->node == b->node &&
+	       a->states_gen == b->states_gen &&
 	       x->uts_ns == y->uts_ns &&
 	       x->ipc_ns == y->ipc_ns &&
 	       x->mnt_ns == y->mnt_ns &&
@@ -162,6 +163,7 @@ struct nsproxy *taskset_proxy_alloc(const struct nsproxy *from)
 	/* Borrowed: @from's holder keeps it until the work proxy is shared. */
 	work->node = parent->node;
 	memcpy(work->state, parent->state, sizeof(work->state));
+	work->states_gen = parent->states_gen;
 	return &work->ns;
 }
 
@@ -299,7 +301,10 @@ static bool get_if_key(struct taskset_proxy *proxy,
 	if (READ_ONCE(proxy->key_fold) != key->key_fold ||
 	    !refcount_inc_not_zero(&proxy->ns.count))
 		return false;
-	/* Read the key of what was referenced. */
+	/*
+	 * Read the key of what was referenced: pairs with the smp_wmb()
+	 * before a proxy's count is set in hash_proxy().
+	 */
 	smp_acquire__after_ctrl_dep();
 	if (likely(proxy_key_equal(proxy, key)))
 		return true;
@@ -348,7 +353,21 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
 			goto unlock;
 	}
 	proxy = NULL;
-	/* The count first: the insertion publishes it with the key. */
+	/*
+	 * A lookup may meet @work before it is linked: through a chain it
+	 * was walking when the memory was freed and reused (the cache is
+	 * SLAB_TYPESAFE_BY_RCU). Such a lookup must never take a reference
+	 * on the new count and then compare the previous occupant's key:
+	 * the key was filled before, and smp_wmb() orders it before the
+	 * count, as the insertion's release orders both before the link.
+	 * Pairs with
+	 * smp_acquire__after_ctrl_dep() in get_if_key(): a reader whose
+	 * refcount_inc_not_zero() saw this 1 reads the key written before
+	 * it (message passing: the key is the data, the count the flag).
+	 * The lock's acquire orders nothing here: the key was written
+	 * before it was taken.
+	 */
+	smp_wmb();
 	refcount_set(&work->ns.count, 1);
 	hlist_nulls_add_head_rcu(&work->hash_node, &proxy_hash[bucket]);
 	/* Put at the release; the root is not counted. */
@@ -458,6 +477,7 @@ void taskset_proxy_release(struct nsproxy *nsp)
 	if (IS_ENABLED(CONFIG_DEBUG_TASKSET))
 		WARN_ONCE(proxy->key_fold != proxy_key_fold(proxy) ||
 			  (proxy->node &&
+			   proxy->states_gen == proxy->node->states_gen &&
 			   memcmp(proxy->state, proxy->node->states,
 				  sizeof(proxy->state))),
 			  "taskset: a published proxy's key changed\n");

@@ -121,6 +121,24 @@ void __taskset_tasks_uncharge_task(struct task_struct *p)
 	taskset_put(tasks->state.node);
 }
 
+/*
+ * The state @t is charged to, its node pinned: a marked thread can still
+ * exit and be released, which drops its charge and may free that node
+ * and its states (after a grace period, tasks_state_free()). NULL for
+ * the root's, which is not counted, or if @t was released.
+ */
+static struct taskset_tasks *pin_charge_of(struct task_struct *t)
+{
+	struct taskset_tasks *tasks;
+
+	rcu_read_lock();
+	tasks = READ_ONCE(t->taskset_tasks);
+	if (tasks && !taskset_tryget(tasks->state.node))
+		tasks = NULL;
+	rcu_read_unlock();
+	return tasks;
+}
+
 /**
  * tasks_attach_charge() - charge a thread's move at the write
  * @sw: the thread's switch, marked: its thread neither forks nor
@@ -136,22 +154,29 @@ void __taskset_tasks_uncharge_task(struct task_struct *p)
  */
 static int tasks_attach_charge(struct taskset_switch *sw, struct taskset *node)
 {
-	struct taskset_tasks *from = READ_ONCE(sw->task->taskset_tasks);
 	struct taskset_tasks *to = (struct taskset_tasks *)
 		node->states[tasks_taskset_id];
+	struct taskset_tasks *from = pin_charge_of(sw->task);
 	struct taskset_tasks *stop;
+	int err = 0;
 
 	if (from == to)
-		return 0;
+		goto out;
+	taskset_debug_move_delay();
 	stop = common_ancestor(from, to);
-	if (try_charge(to, stop))
-		return -EAGAIN;
+	if (try_charge(to, stop)) {
+		err = -EAGAIN;
+		goto out;
+	}
 	if (to)
 		taskset_get(to->state.node);
 	sw->tasks_to = to;
 	sw->tasks_stop = stop;
 	sw->tasks_charged = true;
-	return 0;
+out:
+	if (from)
+		taskset_put(from->state.node);
+	return err;
 }
 
 /**
@@ -247,7 +272,8 @@ static void tasks_state_free(struct taskset_state *state)
 
 	WARN_ON_ONCE(atomic_long_read(&tasks->current_tasks));
 	kernfs_put(tasks->events_kn);
-	kfree(tasks);
+	/* A writer may be reading it to charge a move (pin_charge_of()). */
+	kfree_rcu(tasks, rcu);
 }
 
 DEFINE_TASKSET_FACET(tasks, TASKSET_ENTER_ANY, TASKSET_CREATE_MKDIR,

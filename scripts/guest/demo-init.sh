@@ -3,7 +3,8 @@
 # the root's files, then a node made with mkdir and given namespaces of
 # its own, changed from outside, entered, nested, notified when empty,
 # killed, deleted when empty, and removed; then tsrun (tools/tasksets/)
-# running commands in a new node and inside an existing one.
+# running commands in a new node, inside an existing one, and in a node
+# prepared to be deleted, which waits for its command.
 . /lib/guest.sh
 guest_setup
 
@@ -86,14 +87,8 @@ wait $pid 2>/dev/null
 echo "sleep $pid: exit status $? (128 + SIGKILL)"
 echo "db/taskset.events after the kill (its pollers were woken):"
 cat db/taskset.events
-step "echo delete > db/taskset.on_empty: db goes when its last member exits"
-sleep 1000 &
-pid=$!
-echo $pid >db/taskset.procs
+step "echo delete > db/taskset.on_empty: db, emptied by the kill, goes at once"
 echo delete >db/taskset.on_empty
-echo "ls: $(ls -d db)"
-kill $pid
-wait $pid 2>/dev/null
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	[ -d db ] || break
 	usleep 100000
@@ -141,6 +136,29 @@ tsrun --node $ts/app -- sh -c \
 	'echo "node $(cat /proc/self/taskset), $(readlink /proc/self/ns/uts)"'
 echo "app's uts inode: $(awk '$1 == "uts" { print $2 }' $ts/app/taskset.ns)"
 rmdir $ts/app
+step "a node prepared with +uts and delete waits for its first member: tsrun --node $ts/job"
+mkdir $ts/job
+echo +uts >$ts/job/taskset.facets
+echo job1 >$ts/job/uts.hostname
+echo delete >$ts/job/taskset.on_empty
+usleep 500000
+if [ -d $ts/job ]; then
+	echo "never entered, job stays: $(tr '\n' ' ' <$ts/job/taskset.events)"
+else
+	echo "$ts/job is gone before its job could enter"
+fi
+tsrun --node $ts/job -- sh -c \
+	'echo "hostname $(hostname), node $(cat /proc/self/taskset)"'
+echo "tsrun: exit status $?"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -d $ts/job ] || break
+	usleep 100000
+done
+if [ -d $ts/job ]; then
+	echo "after the command: $ts/job still exists"
+else
+	echo "after the command: $ts/job is gone, its first member came and left"
+fi
 step "cgroup2: one write puts a task in a node's namespaces AND its cgroup"
 cg=/sys/fs/cgroup
 mount -t cgroup2 none $cg

@@ -533,6 +533,125 @@ TEST_F(attach, first_child_after_entering_a_pid_node_is_its_init)
 	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 }
 
+/* Fork a child of the node's pid namespace: exit 0 if it is pid 1 there. */
+static int first_child_is_init(const char *node)
+{
+	int fd = open(node, O_DIRECTORY | O_CLOEXEC), status;
+	pid_t pid;
+
+	if (fd < 0)
+		return -errno;
+	pid = clone3_into_node(fd, 0, -1);
+	if (!pid)
+		_exit(getpid() == 1 ? 0 : 1);
+	close(fd);
+	if (pid < 0)
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * A member of a prepared pid node forks while a move of it is pending:
+ * the fork restarts, after a pid of the node's namespace was allocated
+ * for it. The namespace must still take its init later.
+ */
+TEST_F(attach, fork_restarted_by_a_pending_move_leaves_the_pid_namespace)
+{
+	int go[2], report[2], status, forked = 0;
+	pid_t pid, writer;
+	char c;
+
+	ASSERT_EQ(write_str(self->plain, "taskset.facets", "+pid"), 0);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(report), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pid_t kid;
+
+		alarm(10);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		kid = fork();
+		if (!kid)
+			_exit(0);
+		forked = kid > 0 ? 0 : errno;
+		write(report[1], &forked, sizeof(forked));
+		waitpid(kid, NULL, 0);
+		for (;;)
+			pause();
+	}
+	self->kids[self->nr_kids++] = pid;
+	ASSERT_EQ(move(self->plain, pid), 0);
+	if (set_move_delay_ms(300))
+		SKIP(return, "no move_delay_ms: CONFIG_DEBUG_TASKSET is off");
+	writer = fork();
+	ASSERT_GE(writer, 0);
+	if (!writer)
+		_exit(-move(self->db, pid));
+	/* The member forks while it is marked, before its switch is queued. */
+	usleep(100 * 1000);
+	ASSERT_EQ(write(go[1], "g", 1), 1);
+	ASSERT_EQ(read(report[0], &forked, sizeof(forked)), sizeof(forked));
+	ASSERT_EQ(waitpid(writer, &status, 0), writer);
+	set_move_delay_ms(0);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	/* Its fork went on in db, once it had switched. */
+	EXPECT_EQ(forked, 0);
+	EXPECT_TRUE(in(self->db, "/db\n", pid));
+	EXPECT_EQ(first_child_is_init(self->plain), 0);
+}
+
+/* The state letter of thread @tid of @pid, as /proc shows it, or 0. */
+static char thread_state(pid_t pid, pid_t tid)
+{
+	char dir[64], buf[256], *p;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task/%d", pid, tid);
+	if (read_at(dir, "stat", buf, sizeof(buf)) <= 0)
+		return 0;
+	p = strrchr(buf, ')');
+	return p ? p[2] : 0;
+}
+
+/*
+ * A process whose main thread called pthread_exit() is moved by its
+ * pid, as cgroup.procs takes it: its other threads move.
+ */
+TEST_F(attach, process_whose_leader_exited_is_moved)
+{
+	pid_t pid, tids[4];
+	int ready[2], i, n;
+	char c, state = 0;
+
+	ASSERT_EQ(pipe(ready), 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, sleep_thread, NULL);
+		write(ready[1], "r", 1);
+		pthread_exit(NULL);
+	}
+	self->kids[self->nr_kids++] = pid;
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	/* Wait for the leader to be a zombie. */
+	for (i = 0; i < 500 && state != 'Z'; i++) {
+		state = thread_state(pid, pid);
+		usleep(10 * 1000);
+	}
+	ASSERT_EQ(state, 'Z');
+	EXPECT_EQ(move(self->web, pid), 0);
+	n = thread_ids(pid, tids, ARRAY_SIZE(tids));
+	ASSERT_EQ(n, 2);
+	for (i = 0; i < n; i++)
+		if (tids[i] != pid)
+			EXPECT_TRUE(thread_in(self->web, "/web\n", pid, tids[i]));
+}
+
 TEST_F(attach, bad_ids_are_refused)
 {
 	static const char * const garbage[] = {

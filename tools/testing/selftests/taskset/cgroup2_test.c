@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -910,6 +911,58 @@ TEST_F_TIMEOUT(cg2, no_half_move_after_write, 240)
 	kill_spawned(self);
 	ASSERT_EQ(wait_populated_ms(other_node, 0, 5000), 0);
 	ASSERT_EQ(rmdir(other_node), 0);
+}
+
+struct lister {
+	const char *root;
+	atomic_int stop;
+};
+
+/* Open taskset.namespaces over and over: each open snapshots the proxies. */
+static void *list_namespaces_loop(void *arg)
+{
+	struct lister *l = arg;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/taskset.namespaces", l->root);
+	while (!atomic_load(&l->stop)) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * A proxy of the node that a snapshot of taskset.namespaces still holds
+ * when the node's cgroup2 state is dropped is never found again: a task
+ * moved in and out while the state is dropped and made again, and the
+ * listing opened meanwhile, would otherwise be handed the freed state
+ * (KASAN) or trip the debug kernel's check of proxies' keys (WARN).
+ */
+TEST_F_TIMEOUT(cg2, proxies_of_dropped_states_are_not_found_again, 180)
+{
+	struct lister l = { .root = self->dir };
+	pid_t pid = spawn(self);
+	char buf[256];
+	pthread_t t;
+	int i;
+
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(pthread_create(&t, NULL, list_namespaces_loop, &l), 0);
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(enter_node(self->web, pid), 0);
+		ASSERT_EQ(enter_node(self->dir, pid), 0);
+		ASSERT_EQ(cg_enter(self->other, pid), 0);
+		ASSERT_EQ(write_str(self->web, "taskset.facets", "-cgroup2"), 0);
+		ASSERT_EQ(write_str(self->web, "taskset.facets", "+cgroup2"), 0);
+	}
+	atomic_store(&l.stop, 1);
+	pthread_join(t, NULL);
+	ASSERT_EQ(enter_node(self->web, pid), 0);
+	EXPECT_STREQ(node_of(pid, buf, sizeof(buf)), "/web");
+	EXPECT_STREQ(cgroup_of(pid, buf, sizeof(buf)), "/taskset/web");
 }
 
 TEST_HARNESS_MAIN

@@ -30,6 +30,8 @@
 #define WAKE_MS		5000
 /* How long a wake-up that must not come is waited for. */
 #define QUIET_MS	300
+/* How long a node that must stay is watched. */
+#define STAY_MS		500
 #define RACES		1000
 
 FIXTURE(empty) {
@@ -237,8 +239,8 @@ TEST_F(empty, events_of_a_new_node)
 
 /*
  * Each action, with a single task, a multithreaded process and nested
- * nodes. A node's action is set once it is populated: "delete" on an
- * empty node would remove it at once.
+ * nodes, set while the node is populated. Set before the first member,
+ * "delete" is tested on its own (delete_set_before_the_first_member).
  */
 FIXTURE(action) {
 	char dir[sizeof(MNT_TEMPLATE)];
@@ -626,17 +628,117 @@ TEST_F(empty, delete_frees_the_namespaces)
 	EXPECT_EQ(strstr(buf, ino), NULL);
 }
 
-/* Written to an empty, childless node, "delete" removes it at once. */
-TEST_F(empty, delete_of_an_empty_node)
+/* Set before the first member, "delete" waits for it to leave. */
+TEST_F(empty, delete_set_before_the_first_member)
 {
+	struct member m;
+
+	ASSERT_EQ(write_str(self->web, "taskset.on_empty", "delete"), 0);
+	sleep_ms(STAY_MS);
+	ASSERT_TRUE(exists(self->web));
+	ASSERT_EQ(spawn(&m, self->web), 0);
+	EXPECT_EQ(populated(self->web), 1);
+	release(&m);
+	EXPECT_EQ(reap(&m), 0);
+	EXPECT_TRUE(wait_gone(self->web));
+}
+
+/* Set after the last member left, "delete" removes the node at once. */
+TEST_F(empty, delete_set_after_the_last_member_left)
+{
+	struct member m;
+
+	ASSERT_EQ(spawn(&m, self->web), 0);
+	release(&m);
+	EXPECT_EQ(reap(&m), 0);
+	ASSERT_EQ(wait_populated(self->web, 0), 0);
+	ASSERT_EQ(emptied(self->web), 1);
 	ASSERT_EQ(write_str(self->web, "taskset.on_empty", "delete"), 0);
 	EXPECT_TRUE(wait_gone(self->web));
-	/* A node with a child stays, until its last child goes. */
+}
+
+/*
+ * A node that never had a member is not removed by "delete": neither when
+ * it is written nor when the node's last child goes.
+ */
+TEST_F(empty, delete_leaves_a_never_entered_node)
+{
+	char buf[64];
+
+	ASSERT_EQ(write_str(self->web, "taskset.on_empty", "delete"), 0);
+	ASSERT_EQ(write_str(self->outer, "taskset.on_empty", "delete"), 0);
+	ASSERT_EQ(rmdir(self->inner), 0);
+	sleep_ms(STAY_MS);
+	EXPECT_TRUE(exists(self->web));
+	EXPECT_TRUE(exists(self->outer));
+	ASSERT_GT(read_at(self->web, "taskset.events", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "populated 0\nemptied 0\n");
+	/* rmdir still removes it. */
+	EXPECT_EQ(rmdir(self->web), 0);
+}
+
+/*
+ * Emptied by a child's member, a node set to "delete" stays while it has
+ * a child, and goes with its last child.
+ */
+TEST_F(empty, delete_waits_for_the_last_child)
+{
+	struct member m;
+
+	ASSERT_EQ(spawn(&m, self->inner), 0);
+	release(&m);
+	EXPECT_EQ(reap(&m), 0);
+	ASSERT_EQ(wait_populated(self->outer, 0), 0);
 	ASSERT_EQ(write_str(self->outer, "taskset.on_empty", "delete"), 0);
 	sleep_ms(QUIET_MS);
 	EXPECT_TRUE(exists(self->outer));
 	ASSERT_EQ(rmdir(self->inner), 0);
 	EXPECT_TRUE(wait_gone(self->outer));
+}
+
+/*
+ * A node prepared for a job, "+uts" and "delete" set before any member:
+ * a job cloned into it (CLONE_INTO_TASKSET) runs there, in its uts
+ * namespace, and the node goes once the job exits.
+ */
+TEST_F(empty, delete_prepared_node_of_a_cloned_job)
+{
+	unsigned long uts;
+	int fd, go[2], status;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(write_str(self->web, "taskset.facets", "+uts"), 0);
+	ASSERT_EQ(write_str(self->web, "uts.hostname", "job"), 0);
+	uts = node_ns_ino(self->web, "uts");
+	ASSERT_NE(uts, 0);
+	ASSERT_EQ(write_str(self->web, "taskset.on_empty", "delete"), 0);
+	fd = open(self->web, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(pipe(go), 0);
+	pid = clone3_into_node(fd, 0, 0);
+	ASSERT_GE(pid, 0) TH_LOG("%m: clone3");
+	if (pid == 0) {
+		char buf[256];
+		struct stat st;
+
+		close(go[1]);
+		if (read_at("/proc/self", "taskset", buf, sizeof(buf)) < 0 ||
+		    strcmp(buf, "/web\n"))
+			_exit(1);
+		if (stat("/proc/self/ns/uts", &st) || st.st_ino != uts ||
+		    gethostname(buf, sizeof(buf)) || strcmp(buf, "job"))
+			_exit(2);
+		_exit(read(go[0], &c, 1) == 0 ? 0 : 3);
+	}
+	close(go[0]);
+	close(fd);
+	EXPECT_EQ(populated(self->web), 1);
+	close(go[1]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("job status %#x", status);
+	EXPECT_TRUE(wait_gone(self->web));
 }
 
 /* An emptied child deleted, its parent set to delete follows. */

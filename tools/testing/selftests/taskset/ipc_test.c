@@ -242,6 +242,21 @@ static int from_inside_user_ns(enum kind kind, long arg)
 	return 0;
 }
 
+/* Namespaces unshared @arg deep inside the node stay bound by its cap of 2. */
+static int nested_unshares(enum kind kind, long arg)
+{
+	long i;
+
+	for (i = 0; i < arg; i++)
+		if (!(!unshare(CLONE_NEWIPC)))
+			return failed_at(__LINE__);
+	if (!(!set_internal(kind, 1000)))
+		return failed_at(__LINE__);
+	if (!(info_mni(kind) == 2))
+		return failed_at(__LINE__);
+	return fills_at(kind, 2);
+}
+
 static const enum kind kinds[] = { SHM, MSG, SEM };
 
 TEST_F(ipc, files_on_a_node_owning_its_namespace)
@@ -415,6 +430,79 @@ TEST_F(ipc, no_access_from_inside)
 	EXPECT_EQ(run_inside(self->box, from_inside_user_ns, SHM,
 			     (long)self->box), 0);
 	EXPECT_EQ(run_inside(self->box, info_is, SHM, 2), 0);
+}
+
+/*
+ * unshare(CLONE_NEWIPC), waiting out max_ipc_namespaces while the
+ * namespaces left are being freed (from a work item): 0, or -1.
+ */
+static int unshare_ipc_waiting(void)
+{
+	int tries;
+
+	for (tries = 0; tries < 1000; tries++) {
+		if (!unshare(CLONE_NEWIPC))
+			return 0;
+		if (errno != ENOSPC)
+			return -1;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* A namespace nested deep inside a capped node still obeys the cap. */
+TEST_F(ipc, deeply_nested_namespace_obeys_the_cap)
+{
+	ASSERT_EQ(write_str(self->box, max_file[SHM], "2"), 0);
+	EXPECT_EQ(run_inside(self->box, nested_unshares, SHM, 20), 0);
+}
+
+/*
+ * An unprivileged process unshares 5,000 IPC namespaces in a row, in a
+ * user namespace of its own: each one it leaves is freed, as without
+ * task sets; none pins the one it was made from.
+ */
+TEST_F_TIMEOUT(ipc, superseded_namespaces_are_freed, 120)
+{
+	int ready[2], go[2], status, i;
+	long before, now = -1;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	before = read_key(self->dir, "taskset.stat", "namespaces");
+	ASSERT_GE(before, 0);
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY) ||
+		    unshare(CLONE_NEWUSER))
+			_exit(2);
+		for (i = 0; i < 5000; i++)
+			if (unshare_ipc_waiting())
+				_exit(3);
+		write(ready[1], "r", 1);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) == 1) {
+		/* The last ones are freed from a work item: give it time. */
+		for (i = 0; i < 500; i++) {
+			now = read_key(self->dir, "taskset.stat", "namespaces");
+			if (now - before <= 4)
+				break;
+			usleep(10 * 1000);
+		}
+	}
+	write(go[1], "g", 1);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("status %#x", status);
+	/* Its user namespace and the IPC namespace it is in, and slack. */
+	EXPECT_LE(now - before, 4) TH_LOG("%ld namespaces more", now - before);
 }
 
 TEST_HARNESS_MAIN

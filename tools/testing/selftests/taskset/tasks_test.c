@@ -533,6 +533,91 @@ TEST_F(tasks, clone_into_full_node_fails)
 	close(fd);
 }
 
+/*
+ * A first fork into a node's new pid namespace that tasks.max refuses
+ * leaves the namespace able to take its init: once the limit is lifted,
+ * the next child is pid 1 there.
+ */
+TEST_F(tasks, refused_first_fork_leaves_the_pid_namespace)
+{
+	int fd, status;
+	pid_t pid;
+
+	ASSERT_EQ(write_str(self->web, "taskset.facets", "+pid"), 0);
+	ASSERT_EQ(write_str(self->web, "tasks.max", "0"), 0);
+	fd = open(self->web, O_DIRECTORY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(clone3_into_node(fd, 0, -1), -1);
+	EXPECT_EQ(errno, EAGAIN);
+	ASSERT_EQ(write_str(self->web, "tasks.max", "max"), 0);
+	pid = clone3_into_node(fd, 0, -1);
+	if (!pid)
+		_exit(getpid() == 1 ? 0 : 1);
+	close(fd);
+	ASSERT_GT(pid, 0) TH_LOG("%m: the second clone3()");
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
+		TH_LOG("status %#x: the child is not the namespace's init",
+		       status);
+}
+
+/*
+ * The charge of a move reads the thread's current charge: the thread is
+ * killed, reaped and its node removed while the writer is paused right
+ * after that read (the debug kernel's move_delay_ms). The writer must
+ * not read the freed state (KASAN reports it), and charges nothing.
+ */
+TEST_F_TIMEOUT(tasks, move_of_a_thread_reaped_while_charged, 120)
+{
+	char src[300];
+	int i, status;
+
+	if (set_move_delay_ms(0))
+		SKIP(return, "no move_delay_ms: CONFIG_DEBUG_TASKSET is off");
+	snprintf(src, sizeof(src), "%s/src", self->dir);
+	for (i = 0; i < 5; i++) {
+		pid_t reaper, target, writer;
+		int p[2];
+
+		ASSERT_EQ(mkdir(src, 0755), 0);
+		ASSERT_EQ(pipe(p), 0);
+		/* The target's parent ignores SIGCHLD: it is reaped at exit. */
+		reaper = fork();
+		ASSERT_GE(reaper, 0);
+		if (!reaper) {
+			signal(SIGCHLD, SIG_IGN);
+			target = fork();
+			if (!target)
+				for (;;)
+					pause();
+			write(p[1], &target, sizeof(target));
+			for (;;)
+				pause();
+		}
+		ASSERT_EQ(read(p[0], &target, sizeof(target)), sizeof(target));
+		close(p[0]);
+		close(p[1]);
+		ASSERT_EQ(enter_node(src, target), 0);
+		ASSERT_EQ(set_move_delay_ms(300), 0);
+		writer = fork();
+		ASSERT_GE(writer, 0);
+		if (!writer)
+			_exit(-enter_node(self->web, target));
+		usleep(100 * 1000);
+		ASSERT_EQ(kill(target, SIGKILL), 0);
+		EXPECT_EQ(wait_populated_ms(src, 0, 2000), 0);
+		EXPECT_EQ(rmdir(src), 0);
+		ASSERT_EQ(waitpid(writer, &status, 0), writer);
+		ASSERT_EQ(set_move_delay_ms(0), 0);
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == ESRCH)
+			TH_LOG("writer status %#x", status);
+		kill(reaper, SIGKILL);
+		waitpid(reaper, NULL, 0);
+		EXPECT_EQ(tasks_current(self->web), 0);
+		EXPECT_EQ(count_lines(self->web, "taskset.procs"), 0);
+	}
+}
+
 TEST_F(tasks, garbage_in_max_changes_nothing)
 {
 	static const char * const bad[] = {

@@ -383,4 +383,23 @@ static inline void kill_members(const char * const *nodes, int nr)
 		;
 }
 
+#define MOVE_DELAY "/sys/kernel/debug/taskset/move_delay_ms"
+
+/*
+ * Set the debug kernel's pause between a move's marking of its threads
+ * and the queueing of their switches (CONFIG_DEBUG_TASKSET), mounting
+ * debugfs if need be: 0, or -errno (-ENOENT without the knob).
+ */
+static inline int set_move_delay_ms(unsigned int ms)
+{
+	char buf[16];
+
+	if (access(MOVE_DELAY, F_OK))
+		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (access(MOVE_DELAY, F_OK))
+		return -ENOENT;
+	snprintf(buf, sizeof(buf), "%u", ms);
+	return write_str("/", MOVE_DELAY + 1, buf);
+}
+
 #endif /* __TASKSET_UTIL_H */
