@@ -55,19 +55,32 @@
 
 #ifdef CONFIG_DEBUG_TASKSET
 /*
- * A debug knob, /sys/kernel/debug/taskset/move_delay_ms, 0 unless set:
- * see taskset_debug_move_delay().
+ * Debug knobs in /sys/kernel/debug/taskset/, 0 unless set: pauses of a
+ * move where the selftests race it. mark_delay_ms: after the writer
+ * looked for a switch pending on itself, before it marks the threads
+ * (two writers can then mark each other). move_delay_ms: see
+ * taskset_debug_move_delay().
  */
+static u32 mark_delay_ms;
 static u32 move_delay_ms;
 
 static int __init move_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("taskset", NULL);
 
+	debugfs_create_u32("mark_delay_ms", 0600, dir, &mark_delay_ms);
 	debugfs_create_u32("move_delay_ms", 0600, dir, &move_delay_ms);
 	return 0;
 }
 late_initcall(move_debugfs_init);
+
+static void debug_delay(u32 *knob)
+{
+	u32 ms = READ_ONCE(*knob);
+
+	if (ms)
+		msleep(ms);
+}
 
 /**
  * taskset_debug_move_delay() - pause a move where tests race it
@@ -81,10 +94,16 @@ late_initcall(move_debugfs_init);
  */
 void taskset_debug_move_delay(void)
 {
-	u32 ms = READ_ONCE(move_delay_ms);
+	debug_delay(&move_delay_ms);
+}
 
-	if (ms)
-		msleep(ms);
+static void debug_mark_delay(void)
+{
+	debug_delay(&mark_delay_ms);
+}
+#else
+static inline void debug_mark_delay(void)
+{
 }
 #endif
 
@@ -407,18 +426,24 @@ static struct taskset_switch *switch_queued_on_current(void)
 /*
  * A switch that another move queued on current while current waits as a
  * writer: made in place, for that move may be waiting for current. Once
- * taken back from the queue, the switch is current's to make.
+ * taken back from the queue, the switch is current's to make. A switch
+ * that cannot be taken back is in the batch of task_works that current
+ * is running, after the writer's wait (task_work_run() takes the queue
+ * whole): the wait must step aside for it.
  *
- * Return: true if a switch was made.
+ * Return: 1 if a switch was made, 0 if none is queued, or -EINPROGRESS
+ * if the wait must return and be queued again, behind the switch.
  */
-static bool run_queued_switch(void)
+static int run_queued_switch(void)
 {
 	struct taskset_switch *sw = switch_queued_on_current();
 
-	if (!sw || !task_work_cancel(current, &sw->work))
-		return false;
+	if (!sw)
+		return 0;
+	if (!task_work_cancel(current, &sw->work))
+		return -EINPROGRESS;
 	switch_run(sw);
-	return true;
+	return 1;
 }
 
 /*
@@ -474,8 +499,10 @@ static void writer_sleep(bool (*over)(const void *arg), const void *arg)
  * Makes in place any switch another move queues on the writer meanwhile.
  *
  * Context: process context; may sleep.
- * Return: 0 once @over holds, -EINTR if the writer is killed, or -EBUSY
- * if a thread of @stalls is stopped or traced before it switched.
+ * Return: 0 once @over holds, -EINTR if the writer is killed, -EBUSY if
+ * a thread of @stalls is stopped or traced before it switched, or
+ * -EINPROGRESS if a switch queued on the writer must run first, after
+ * the task_work that waits (run_queued_switch()).
  */
 static int writer_wait(bool (*over)(const void *arg), const void *arg,
 		       const struct taskset_move *stalls)
@@ -487,7 +514,10 @@ static int writer_wait(bool (*over)(const void *arg), const void *arg,
 			return 0;
 		if (fatal_signal_pending(current))
 			return -EINTR;
-		if (run_queued_switch())
+		err = run_queued_switch();
+		if (err < 0)
+			return err;
+		if (err)
 			continue;
 		if (stalls) {
 			err = move_stalled(stalls);
@@ -790,8 +820,11 @@ static void target_wait_work(struct callback_head *work)
 {
 	struct target_wait *tw = container_of(work, struct target_wait, work);
 
-	if (!(current->flags & PF_EXITING))
-		writer_wait(target_free, tw, NULL);
+	/* Behind a switch queued on the writer: that first, then again. */
+	if (!(current->flags & PF_EXITING) &&
+	    writer_wait(target_free, tw, NULL) == -EINPROGRESS &&
+	    !task_work_add(current, &tw->work, TWA_SIGNAL))
+		return;
 	target_wait_free(tw);
 }
 
@@ -888,7 +921,15 @@ static void decide_with_cgroup(struct taskset_move *move)
 /*
  * The writer's part once the switches are queued: its own switch, if it
  * moves, the decision if it is the writer's, and the wait for the end.
- * Return: 0 if a thread switched, or the errno the write returns.
+ *
+ * A writer that moves too cannot be moved by another move meanwhile (it
+ * is marked by its own): only one that does not may be told to step
+ * aside for a switch queued on it, and then runs this again from the
+ * start, which is made to be run again: the waits are for states that
+ * stay, the decision is taken once.
+ *
+ * Return: 0 if a thread switched, -EINPROGRESS to be run again, or the
+ * errno the write returns.
  */
 static int move_finish(struct taskset_move *move, struct taskset_switch *self)
 {
@@ -899,14 +940,19 @@ static int move_finish(struct taskset_move *move, struct taskset_switch *self)
 	if (current->flags & PF_EXITING)
 		move_abort(move, -EINTR);
 	err = writer_wait(move_prepared, move, move);
+	if (err == -EINPROGRESS && !WARN_ON_ONCE(self))
+		return err;
 	if (err)
 		move_abort(move, err);
 	else if (move->cgrp && !move_decided(move))
 		decide_with_cgroup(move);
 	if (self)
 		switch_run_finish(self, prepared);
+	err = writer_wait(move_over, move, NULL);
+	if (err == -EINPROGRESS)
+		return err;
 	/* Killed: the switches end on their own. */
-	if (writer_wait(move_over, move, NULL))
+	if (err)
 		return -EINTR;
 	err = READ_ONCE(move->error);
 	if (!err && !atomic_read(&move->moved))
@@ -924,11 +970,19 @@ static void move_wait_work(struct callback_head *work)
 						 wait_work);
 	struct taskset_switch *self = NULL;
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < move->nr; i++)
 		if (move->sw[i].task == current)
 			self = &move->sw[i];
-	current->taskset_moved_err = move_finish(move, self);
+	err = move_finish(move, self);
+	/* Behind a switch queued on the writer: that first, then again. */
+	if (err == -EINPROGRESS) {
+		if (!task_work_add(current, &move->wait_work, TWA_SIGNAL))
+			return;
+		err = -EINTR;	/* exiting: the switches end on their own */
+	}
+	current->taskset_moved_err = err;
 	current->taskset_moved_file = move->file;
 	move_put(move);
 }
@@ -1008,6 +1062,7 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 		err = -ERESTARTNOINTR;
 		goto out;
 	}
+	debug_mark_delay();
 	move = prepare_move(node, task, threadgroup, cred,
 			    task == current ? onstack : NULL);
 	if (IS_ERR(move)) {

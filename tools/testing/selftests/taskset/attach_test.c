@@ -585,14 +585,14 @@ TEST_F(attach, fork_restarted_by_a_pending_move_leaves_the_pid_namespace)
 	}
 	self->kids[self->nr_kids++] = pid;
 	ASSERT_EQ(move(self->plain, pid), 0);
-	if (set_move_delay_ms(300))
+	if (set_move_delay_ms(600))
 		SKIP(return, "no move_delay_ms: CONFIG_DEBUG_TASKSET is off");
 	writer = fork();
 	ASSERT_GE(writer, 0);
 	if (!writer)
 		_exit(-move(self->db, pid));
 	/* The member forks while it is marked, before its switch is queued. */
-	usleep(100 * 1000);
+	usleep(300 * 1000);
 	ASSERT_EQ(write(go[1], "g", 1), 1);
 	ASSERT_EQ(read(report[0], &forked, sizeof(forked)), sizeof(forked));
 	ASSERT_EQ(waitpid(writer, &status, 0), writer);

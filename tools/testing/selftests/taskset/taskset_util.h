@@ -383,23 +383,39 @@ static inline void kill_members(const char * const *nodes, int nr)
 		;
 }
 
-#define MOVE_DELAY "/sys/kernel/debug/taskset/move_delay_ms"
+#define DEBUG_KNOBS "/sys/kernel/debug/taskset"
 
 /*
- * Set the debug kernel's pause between a move's marking of its threads
- * and the queueing of their switches (CONFIG_DEBUG_TASKSET), mounting
- * debugfs if need be: 0, or -errno (-ENOENT without the knob).
+ * Set a pause of the debug kernel's moves (CONFIG_DEBUG_TASKSET),
+ * @knob in /sys/kernel/debug/taskset, mounting debugfs if need be:
+ * 0, or -errno (-ENOENT without the knob).
+ */
+static inline int set_debug_delay_ms(const char *knob, unsigned int ms)
+{
+	char path[128], buf[16];
+
+	snprintf(path, sizeof(path), "%s/%s", DEBUG_KNOBS, knob);
+	if (access(path, F_OK))
+		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (access(path, F_OK))
+		return -ENOENT;
+	snprintf(buf, sizeof(buf), "%u", ms);
+	return write_str(DEBUG_KNOBS, knob, buf);
+}
+
+/*
+ * The pause between a move's marking of its threads and the queueing
+ * of their switches.
  */
 static inline int set_move_delay_ms(unsigned int ms)
 {
-	char buf[16];
+	return set_debug_delay_ms("move_delay_ms", ms);
+}
 
-	if (access(MOVE_DELAY, F_OK))
-		mount("none", "/sys/kernel/debug", "debugfs", 0, NULL);
-	if (access(MOVE_DELAY, F_OK))
-		return -ENOENT;
-	snprintf(buf, sizeof(buf), "%u", ms);
-	return write_str("/", MOVE_DELAY + 1, buf);
+/* The pause before a move marks its threads, after its own check. */
+static inline int set_mark_delay_ms(unsigned int ms)
+{
+	return set_debug_delay_ms("mark_delay_ms", ms);
 }
 
 #endif /* __TASKSET_UTIL_H */
