@@ -57,8 +57,9 @@
 /*
  * Debug knobs in /sys/kernel/debug/taskset/, 0 unless set: pauses of a
  * move where the selftests race it. mark_delay_ms: after the writer
- * looked for a switch pending on itself, before it marks the threads
- * (two writers can then mark each other). move_delay_ms: see
+ * looked for a switch pending on itself and counted the threads, before
+ * it marks them (two writers can then mark each other, and a process
+ * can gain more threads than the move has room for). move_delay_ms: see
  * taskset_debug_move_delay().
  */
 static u32 mark_delay_ms;
@@ -148,6 +149,7 @@ enum move_decision {
  * @wait_work: the writer's wait, queued on it for its way out of the
  *	write (move_wait_work()).
  * @file: the file written, which the restarted write names again.
+ * @self: the writer's own switch in @sw, if the writer moves, or NULL.
  * @rcu: a move is freed after a grace period: a writer reads the switch
  *	queued on itself under RCU (run_queued_switch()).
  * @max: room in @sw.
@@ -170,6 +172,7 @@ struct taskset_move {
 	wait_queue_head_t decided_wq;
 	struct callback_head wait_work;
 	const void *file;
+	struct taskset_switch *self;
 	struct rcu_head rcu;
 	unsigned int max;
 	unsigned int nr;
@@ -467,13 +470,19 @@ static int move_stalled(const struct taskset_move *move)
 }
 
 /*
- * A writer's sleep: freezable where it holds nothing, which is on its way
- * out of the write; a kernel thread or an io_uring worker that writes
- * waits in the write, where it holds the open file's lock.
+ * A kernel thread or an io_uring worker never returns to user space: it
+ * waits for its move within the write, where it holds the open file's
+ * lock; any other writer waits on its way out, holding nothing.
  */
+static bool writer_waits_in_write(void)
+{
+	return current->flags & (PF_KTHREAD | PF_USER_WORKER);
+}
+
+/* A writer's sleep: freezable where it holds nothing. */
 static unsigned int writer_sleep_state(void)
 {
-	if (current->flags & (PF_KTHREAD | PF_USER_WORKER))
+	if (writer_waits_in_write())
 		return TASK_KILLABLE;
 	return TASK_KILLABLE | TASK_FREEZABLE;
 }
@@ -740,20 +749,20 @@ unlock:
 }
 
 /*
- * Queue the switches of the marked threads; return the writer's own, if
- * it moves. A thread that exited meanwhile gives up its switch. A
- * writer that waits is woken: the switch may be queued on it.
+ * Queue the switches of the marked threads but the writer's own, which
+ * @move->self names if the writer moves. A thread that exited meanwhile
+ * gives up its switch. A writer that waits is woken: the switch may be
+ * queued on it.
  */
-static struct taskset_switch *queue_switches(struct taskset_move *move)
+static void queue_switches(struct taskset_move *move)
 {
-	struct taskset_switch *self = NULL;
 	unsigned int i;
 
 	for (i = 0; i < move->nr; i++) {
 		struct taskset_switch *sw = &move->sw[i];
 
 		if (sw->task == current) {
-			self = sw;
+			move->self = sw;
 		} else if (task_work_add(sw->task, &sw->work, TWA_SIGNAL)) {
 			switch_prepared(sw, 0);
 			switch_finished(sw);
@@ -762,7 +771,6 @@ static struct taskset_switch *queue_switches(struct taskset_move *move)
 		}
 	}
 	move_wake(&writers_wq);
-	return self;
 }
 
 /* End every marked switch before it is queued: the move failed. */
@@ -785,7 +793,7 @@ static void cancel_switches(struct taskset_move *move, int err)
  */
 static bool wait_on_way_out(struct callback_head *work, task_work_func_t fn)
 {
-	if (current->flags & (PF_KTHREAD | PF_USER_WORKER))
+	if (writer_waits_in_write())
 		return false;
 	init_task_work(work, fn);
 	return !task_work_add(current, work, TWA_SIGNAL);
@@ -881,6 +889,7 @@ static struct taskset_move *prepare_move(struct taskset *node,
 			if (IS_ERR(move))
 				return move;
 		}
+		debug_mark_delay();
 		err = mark_threads(move, task);
 		if (!err)
 			return move;
@@ -931,8 +940,9 @@ static void decide_with_cgroup(struct taskset_move *move)
  * Return: 0 if a thread switched, -EINPROGRESS to be run again, or the
  * errno the write returns.
  */
-static int move_finish(struct taskset_move *move, struct taskset_switch *self)
+static int move_finish(struct taskset_move *move)
 {
+	struct taskset_switch *self = move->self;
 	bool prepared = self && switch_run_prepare(self);
 	int err;
 
@@ -968,14 +978,8 @@ static void move_wait_work(struct callback_head *work)
 {
 	struct taskset_move *move = container_of(work, struct taskset_move,
 						 wait_work);
-	struct taskset_switch *self = NULL;
-	unsigned int i;
-	int err;
+	int err = move_finish(move);
 
-	for (i = 0; i < move->nr; i++)
-		if (move->sw[i].task == current)
-			self = &move->sw[i];
-	err = move_finish(move, self);
 	/* Behind a switch queued on the writer: that first, then again. */
 	if (err == -EINPROGRESS) {
 		if (!task_work_add(current, &move->wait_work, TWA_SIGNAL))
@@ -1047,7 +1051,6 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 		   bool threadgroup, const struct cred *cred, const void *file)
 {
 	DEFINE_FLEX(struct taskset_move, onstack, sw, max, 1);
-	struct taskset_switch *self = NULL;
 	struct taskset_move *move;
 	int err;
 
@@ -1062,7 +1065,6 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 		err = -ERESTARTNOINTR;
 		goto out;
 	}
-	debug_mark_delay();
 	move = prepare_move(node, task, threadgroup, cred,
 			    task == current ? onstack : NULL);
 	if (IS_ERR(move)) {
@@ -1074,7 +1076,7 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 	if (err) {
 		cancel_switches(move, err);
 	} else {
-		self = queue_switches(move);
+		queue_switches(move);
 		/* The writer's reference goes with the wait. */
 		if (!move->on_stack &&
 		    wait_on_way_out(&move->wait_work, move_wait_work)) {
@@ -1082,7 +1084,7 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 			goto out;
 		}
 	}
-	err = move_finish(move, self);
+	err = move_finish(move);
 	move_put(move);
 out:
 	put_task_struct(task);

@@ -360,12 +360,14 @@ static struct taskset_proxy *hash_proxy(struct taskset_proxy *work,
 	 * on the new count and then compare the previous occupant's key:
 	 * the key was filled before, and smp_wmb() orders it before the
 	 * count, as the insertion's release orders both before the link.
-	 * Pairs with
-	 * smp_acquire__after_ctrl_dep() in get_if_key(): a reader whose
-	 * refcount_inc_not_zero() saw this 1 reads the key written before
-	 * it (message passing: the key is the data, the count the flag).
-	 * The lock's acquire orders nothing here: the key was written
-	 * before it was taken.
+	 * Pairs with smp_acquire__after_ctrl_dep() (an smp_rmb()) in
+	 * get_if_key(): a reader whose refcount_inc_not_zero() read this 1
+	 * reads the key written before it. That is message passing, the
+	 * key being the data and the count the flag, and the LKMM forbids
+	 * the stale outcome: tools/memory-model/litmus-tests/
+	 * MP+fencewmbonceonce+fencermbonceonce.litmus ("Never"). The
+	 * lock's acquire orders nothing here: the key was written before
+	 * it was taken.
 	 */
 	smp_wmb();
 	refcount_set(&work->ns.count, 1);

@@ -4,13 +4,15 @@
  * waits on the writer: another thread of the writer's process blocked on
  * the same open file, two writers that move each other, a vfork child
  * moving the process that waits for it, a target that stops or is
- * traced after the writer looked at it. Every party runs under alarm():
+ * traced after the writer looked at it; nor does a writer that retries
+ * outlive its SIGKILL. Every party runs under alarm():
  * a write that hangs fails its test in seconds instead of stalling the
  * run, and leaves no process behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -231,7 +233,7 @@ static void move_other_loop(const char *node, pid_t other, int moves,
  * @moves times: 0 if every write of both worked, else the first errno;
  * 1 if a writer hung (its guard killed it).
  */
-static int move_each_other(FIXTURE_DATA(attach_wait) *self, int moves)
+static int move_each_other(struct _test_data_attach_wait *self, int moves)
 {
 	int go[2], p2_pid[2], result[2], err[2] = { 1, 1 }, i;
 	pid_t p1, p2;
@@ -401,7 +403,7 @@ static void continue_by_tracer(pid_t pid)
  * @resume lets it go, the target moves.
  */
 static void check_stopped_after_mark(struct __test_metadata *_metadata,
-				     FIXTURE_DATA(attach_wait) *self,
+				     struct _test_data_attach_wait *self,
 				     pid_t target, void (*stop)(pid_t),
 				     void (*resume)(pid_t))
 {
@@ -445,6 +447,87 @@ TEST_F(attach_wait, target_traced_after_it_was_marked_is_refused)
 	ASSERT_EQ(ptrace(PTRACE_SEIZE, target, 0, 0), 0);
 	check_stopped_after_mark(_metadata, self, target, stop_by_tracer,
 				 continue_by_tracer);
+}
+
+/* How a process that outgrows every count of its threads grows. */
+#define GROW_INTERVAL_US	5000
+#define GROW_MAX_THREADS	800
+
+static void *pause_thread(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * A child that gains a thread every GROW_INTERVAL_US, up to
+ * GROW_MAX_THREADS, then pauses; under the guard too.
+ */
+static pid_t grower(struct _test_data_attach_wait *self)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	pid_t pid = fork();
+	int i;
+
+	if (!pid) {
+		alarm(4 * GUARD_S);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
+		for (i = 0; i < GROW_MAX_THREADS; i++) {
+			if (pthread_create(&thread, &attr, pause_thread, NULL))
+				break;
+			usleep(GROW_INTERVAL_US);
+		}
+		for (;;)
+			pause();
+	}
+	if (pid > 0)
+		self->kids[self->nr_kids++] = pid;
+	return pid;
+}
+
+/* Has @pid ended within @ms? It is reaped if it has. */
+static bool ends_within_ms(pid_t pid, int ms, int *status)
+{
+	for (; ms > 0; ms -= 10) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/*
+ * A move of a process that gains threads faster than the writer can
+ * count them (the writer pauses between its count and its look, where
+ * the process gains many more than the move has room for) retries; the
+ * writer's SIGKILL ends it within one retry, and nothing moved.
+ */
+TEST_F(attach_wait, writer_retrying_a_growing_process_dies_when_killed)
+{
+	pid_t target, writer;
+	int status = 0;
+
+	if (set_mark_delay_ms(0))
+		SKIP(return, "no mark_delay_ms: CONFIG_DEBUG_TASKSET is off");
+	target = grower(self);
+	ASSERT_GT(target, 0);
+	ASSERT_EQ(set_mark_delay_ms(200), 0);
+	self->delay = true;
+	writer = fork();
+	ASSERT_GE(writer, 0);
+	if (!writer)
+		_exit(-enter_node(self->web, target));
+	self->kids[self->nr_kids++] = writer;
+	usleep(500 * 1000);
+	ASSERT_EQ(kill(writer, SIGKILL), 0);
+	EXPECT_TRUE(ends_within_ms(writer, 1000, &status));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ASSERT_EQ(set_mark_delay_ms(0), 0);
+	EXPECT_TRUE(in_node(target, "/"));
+	EXPECT_EQ(count_lines(self->web, "taskset.procs"), 0);
 }
 
 TEST_HARNESS_MAIN

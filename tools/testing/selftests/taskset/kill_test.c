@@ -254,4 +254,74 @@ TEST_F_TIMEOUT(kill, fork_bomb, 120)
 	prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
+/* More threads than the kill's walk looks at between two pauses. */
+#define FILLER_THREADS	1100
+
+static void *pause_thread(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A child outside the nodes with FILLER_THREADS threads that pause. */
+static pid_t filler(void)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		pthread_attr_t attr;
+		pthread_t thread;
+		int i;
+
+		/* Outlives no failed test. */
+		alarm(100);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
+		for (i = 1; i < FILLER_THREADS; i++)
+			if (pthread_create(&thread, &attr, pause_thread, NULL))
+				_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (pid > 0 && read(ready[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(ready[0]);
+	return pid;
+}
+
+/*
+ * The walk pauses between processes every so many threads and goes on
+ * from where it stopped: members on both sides of a process with more
+ * threads than that are all killed, and the process between them is not.
+ */
+TEST_F_TIMEOUT(kill, reaches_members_past_a_pause_of_the_walk, 120)
+{
+	pid_t before, big, after;
+
+	before = sleeper(self->inner);
+	ASSERT_GT(before, 0);
+	big = filler();
+	ASSERT_GT(big, 0);
+	after = sleeper(self->outer);
+	ASSERT_GT(after, 0);
+	ASSERT_EQ(write_str(self->outer, "taskset.kill", "1"), 0);
+	EXPECT_TRUE(killed(before));
+	EXPECT_TRUE(killed(after));
+	EXPECT_EQ(wait_populated(self->outer, 0), 0);
+	EXPECT_TRUE(alive(big));
+	kill(big, SIGKILL);
+	waitpid(big, NULL, 0);
+}
+
 TEST_HARNESS_MAIN
