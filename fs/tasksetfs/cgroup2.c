@@ -101,11 +101,13 @@ static ssize_t parent_write(struct kernfs_open_file *of, char *buf,
 static const struct kernfs_ops path_ops = {
 	.seq_show	= path_show,
 	.write		= path_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops parent_ops = {
 	.seq_show	= parent_show,
 	.write		= parent_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 /* Declared in include/linux/taskset_cgroup2.h. */

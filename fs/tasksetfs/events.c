@@ -13,7 +13,6 @@
  *				subtree (kernel/taskset/kill.c)
  */
 
-#include <linux/kstrtox.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/taskset.h>
@@ -53,6 +52,7 @@ static ssize_t on_empty_write(struct kernfs_open_file *of, char *buf,
 const struct kernfs_ops tasksetfs_on_empty_ops = {
 	.seq_show	= on_empty_show,
 	.write		= on_empty_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static int events_show(struct seq_file *sf, void *v)
@@ -74,12 +74,13 @@ const struct kernfs_ops tasksetfs_events_ops = {
 static ssize_t kill_write(struct kernfs_open_file *of, char *buf,
 			  size_t nbytes, loff_t off)
 {
-	int ret, kill;
+	int ret;
 
 	ret = tasksetfs_check_write(of, buf, nbytes);
 	if (ret)
 		return ret;
-	if (kstrtoint(buf, 10, &kill) || kill != 1)
+	/* "1", or "1\n" as echo writes it: not "01", "+1" or "0x1". */
+	if (strcmp(buf, "1") && strcmp(buf, "1\n"))
 		return -EINVAL;
 	taskset_kill(tasksetfs_of_node(of));
 	return nbytes;
@@ -87,4 +88,5 @@ static ssize_t kill_write(struct kernfs_open_file *of, char *buf,
 
 const struct kernfs_ops tasksetfs_kill_ops = {
 	.write		= kill_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };

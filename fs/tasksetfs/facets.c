@@ -136,7 +136,8 @@ static int parse_facets(char *buf, struct facets_request *req)
 	buf = strim(buf);
 	if (!*buf)
 		return -EINVAL;
-	while ((tok = strsep(&buf, " \t\n"))) {
+	/* Tokens are separated by any white space, as strim() sees it. */
+	while ((tok = strsep(&buf, " \t\n\r\v\f"))) {
 		if (!*tok)
 			continue;
 		ret = parse_token(tok, req);
@@ -274,6 +275,13 @@ static ssize_t facets_write(struct kernfs_open_file *of, char *buf,
 	int ret;
 
 	ret = tasksetfs_check_write(of, buf, nbytes);
+	/*
+	 * New namespaces are made from the writer's context: its mount
+	 * namespace is the one copied, its uid is charged for them. The
+	 * writer must be allowed to change the node as well as the opener.
+	 */
+	if (!ret)
+		ret = tasksetfs_may_change(current_cred(), ts);
 	if (!ret)
 		ret = parse_facets(buf, &req);
 	if (!ret)
@@ -284,4 +292,5 @@ static ssize_t facets_write(struct kernfs_open_file *of, char *buf,
 const struct kernfs_ops tasksetfs_facets_ops = {
 	.seq_show	= facets_show,
 	.write		= facets_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };

@@ -55,6 +55,16 @@ static struct taskset_file core_files[] = {
 		.ops	= &tasksetfs_kill_ops,
 	},
 	{
+		.name	= "taskset.max.depth",
+		.mode	= 0644,
+		.ops	= &tasksetfs_max_depth_ops,
+	},
+	{
+		.name	= "taskset.max.descendants",
+		.mode	= 0644,
+		.ops	= &tasksetfs_max_descendants_ops,
+	},
+	{
 		.name	= "taskset.ns",
 		.mode	= 0444,
 		.ops	= &tasksetfs_ns_ops,

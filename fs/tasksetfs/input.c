@@ -4,6 +4,7 @@
  * the checks that start the write of every file that changes its node.
  */
 
+#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/kstrtox.h>
 #include <linux/string.h>
@@ -50,19 +51,26 @@ int tasksetfs_check_write(struct kernfs_open_file *of, const char *buf,
  * @none: the value that stands for "max", no limit
  * @limit: set to the limit
  *
- * A limit is "max" or a decimal number from 0 to @none - 1, as a pids.max
- * of cgroup's.
+ * A limit is "max" or a decimal number of digits alone (no sign) from 0
+ * to TASKSETFS_LIMIT_MAX, the same range for every limit file on every
+ * architecture; a number out of range is invalid, as in cgroup's
+ * pids.max.
  *
  * Return: 0, or -EINVAL for anything else.
  */
 int tasksetfs_parse_limit(char *buf, long none, long *limit)
 {
+	unsigned int n;
+
 	buf = strim(buf);
 	if (!strcmp(buf, "max")) {
 		*limit = none;
 		return 0;
 	}
-	if (kstrtol(buf, 10, limit) || *limit < 0 || *limit >= none)
+	/* kstrtouint() would take a '+' as well. */
+	if (!isdigit(*buf) || kstrtouint(buf, 10, &n) ||
+	    n > TASKSETFS_LIMIT_MAX)
 		return -EINVAL;
+	*limit = n;
 	return 0;
 }

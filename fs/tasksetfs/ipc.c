@@ -108,16 +108,19 @@ static int ids_show(struct seq_file *sf, void *v)
 static const struct kernfs_ops shmmni_ops = {
 	.seq_show	= shmmni_show,
 	.write		= shmmni_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops msgmni_ops = {
 	.seq_show	= msgmni_show,
 	.write		= msgmni_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops semmni_ops = {
 	.seq_show	= semmni_show,
 	.write		= semmni_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops ids_ops = {

@@ -12,20 +12,22 @@
  *
  * The listing is made once, when the file is opened, from a snapshot of
  * the proxy hash taken under RCU and a walk of the nodes under
- * taskset_mutex (nodes are made by CAP_SYS_ADMIN only): reading it takes
- * no lock that a task's state change takes, and reads of any size cost
- * nothing more. A line is shown
+ * taskset_mutex: reading it takes no lock that a task's state change
+ * takes, and reads of any size cost nothing more. Its size grows with
+ * the nodes and proxies, which unprivileged users can make (within
+ * max_tasksets and the taskset.max.* bounds): the snapshot and the
+ * listing are charged to the opener's memory cgroup, as the nodes are,
+ * so that holding many open costs its memory, no one else's. A line is
+ * shown
  * only to an opener that could have found the namespace in /proc: one of
  * its own namespaces, or one whose owner user namespace it has
  * CAP_SYS_ADMIN in. The opener's credentials decide, not the reader's.
  */
 
-#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/mutex.h>
 #include <linux/proc_ns.h>
 #include <linux/sched.h>
-#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -63,17 +65,6 @@ struct ns_listing {
 	struct ns_line lines[];
 };
 
-/* Could the opener of @file have found @ns in /proc? */
-static bool ns_visible(const struct file *file, const struct nsproxy *own,
-		       const struct taskset_facet *facet,
-		       struct ns_common *ns)
-{
-	if (facet->ns_of(own) == ns)
-		return true;
-	return !security_capable(file->f_cred, ns->ops->owner(ns),
-				 CAP_SYS_ADMIN, CAP_OPT_NOAUDIT);
-}
-
 /*
  * Add the lines of the namespaces of @nsp that the opener may see, each
  * counted @nodes and @tasks times.
@@ -91,7 +82,7 @@ static void add_lines(struct ns_listing *listing, const struct file *file,
 		if (!taskset_facet_is_ns(facet))
 			continue;
 		ns = facet->ns_of(nsp);
-		if (!ns_visible(file, own, facet, ns))
+		if (!tasksetfs_ns_visible(file, own, facet, ns))
 			continue;
 		listing->lines[listing->nr++] = (struct ns_line) {
 			.ns	= ns,
@@ -184,7 +175,7 @@ static struct ns_listing *make_listing(const struct file *file)
 	mutex_lock(&taskset_mutex);
 	listing = kvmalloc(struct_size(listing, lines,
 				       (nr + taskset_nr_nodes()) *
-				       nr_ns_facets()), GFP_KERNEL);
+				       nr_ns_facets()), GFP_KERNEL_ACCOUNT);
 	if (listing) {
 		listing->nr = 0;
 		add_proxy_lines(listing, file, own, proxies, nr);

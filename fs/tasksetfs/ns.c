@@ -10,11 +10,17 @@
  * states change has no children, so a node's own copy of the references
  * is its parent's states, resolved when the node was made.
  *
+ * A line is shown only to an opener that could have found the namespace
+ * in /proc, as in taskset.namespaces (tasksetfs_ns_visible()): one of
+ * the reader's own namespaces, or one whose owner the opener has
+ * CAP_SYS_ADMIN over; the lines of the others are left out.
+ *
  * The states are read under taskset_mutex, held for one line per facet.
  */
 
 #include <linux/mutex.h>
 #include <linux/proc_ns.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/taskset.h>
 #include <linux/user_namespace.h>
@@ -24,9 +30,12 @@
 static void ns_show_one(struct seq_file *sf, const struct taskset *ts,
 			const struct taskset_facet *facet)
 {
+	struct kernfs_open_file *of = sf->private;
 	struct ns_common *ns = taskset_ns(ts, facet);
 	struct user_namespace *owner = ns->ops->owner(ns);
 
+	if (!tasksetfs_ns_visible(of->file, current->nsproxy, facet, ns))
+		return;
 	seq_printf(sf, "%s %u %u %s\n", facet->name, ns->inum, owner->ns.inum,
 		   taskset_owns(ts, facet) ? "own" : "inherited");
 }

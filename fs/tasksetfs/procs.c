@@ -23,7 +23,9 @@
  * thread (taskset.threads) into the node: kernel/taskset/attach.c.
  */
 
+#include <linux/cgroup.h>
 #include <linux/kstrtox.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -43,6 +45,8 @@
 /**
  * struct procs_iter - position of a reader of taskset.procs
  * @ns: the opener's pid namespace, pinned while the file is open.
+ * @cgroup_ns: the opener's cgroup namespace, pinned while the file is
+ *	open: a move into a bound cgroup is judged from it.
  * @node: the node whose processes are listed; alive while the file's
  *	operations run. Compared with, never dereferenced, from a task.
  * @threads: list threads, not processes.
@@ -50,6 +54,7 @@
  */
 struct procs_iter {
 	struct pid_namespace *ns;
+	struct cgroup_namespace *cgroup_ns;
 	struct taskset *node;
 	bool threads;
 	pid_t nr;
@@ -59,10 +64,12 @@ static int open_iter(struct kernfs_open_file *of, bool threads)
 {
 	struct procs_iter *it;
 
-	it = kzalloc(sizeof(*it), GFP_KERNEL);
+	it = kzalloc(sizeof(*it), GFP_KERNEL_ACCOUNT);
 	if (!it)
 		return -ENOMEM;
 	it->ns = get_pid_ns(task_active_pid_ns(current));
+	it->cgroup_ns = current->nsproxy->cgroup_ns;
+	get_cgroup_ns(it->cgroup_ns);
 	it->node = tasksetfs_of_node(of);
 	it->threads = threads;
 	of->priv = it;
@@ -84,6 +91,7 @@ static void procs_release(struct kernfs_open_file *of)
 	struct procs_iter *it = of->priv;
 
 	put_pid_ns(it->ns);
+	put_cgroup_ns(it->cgroup_ns);
 	kfree(it);
 }
 
@@ -225,6 +233,11 @@ static ssize_t procs_write(struct kernfs_open_file *of, char *buf,
 	task = get_task_by_id(nr, it->ns);
 	if (!task)
 		return -ESRCH;
+	err = tasksetfs_may_move_from(of, task);
+	if (err) {
+		put_task_struct(task);
+		return err;
+	}
 	/*
 	 * The move waits for its threads to switch: let rmdir go on
 	 * meanwhile, which refuses to remove a node being entered rather
@@ -233,7 +246,7 @@ static ssize_t procs_write(struct kernfs_open_file *of, char *buf,
 	taskset_get(it->node);
 	kernfs_break_active_protection(of->kn);
 	err = taskset_attach(it->node, task, !it->threads, of->file->f_cred,
-			     of->file);
+			     it->cgroup_ns, of->file);
 	kernfs_unbreak_active_protection(of->kn);
 	taskset_put(it->node);
 	put_task_struct(task);
@@ -247,6 +260,7 @@ const struct kernfs_ops tasksetfs_procs_ops = {
 	.seq_next	= procs_next,
 	.seq_show	= procs_show,
 	.write		= procs_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 const struct kernfs_ops tasksetfs_threads_ops = {
@@ -256,4 +270,5 @@ const struct kernfs_ops tasksetfs_threads_ops = {
 	.seq_next	= procs_next,
 	.seq_show	= procs_show,
 	.write		= procs_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };

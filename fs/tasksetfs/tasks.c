@@ -73,6 +73,7 @@ static int events_show(struct seq_file *sf, void *v)
 static const struct kernfs_ops max_ops = {
 	.seq_show	= max_show,
 	.write		= max_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops current_ops = {

@@ -8,8 +8,9 @@
  * Reading gives the name and a newline. Writing sets it, as
  * sethostname(2) and setdomainname(2) do from inside: without entering
  * the namespace, visible at once to every task in it and to no other.
- * One trailing newline is dropped; an empty name, a name longer than 64
- * bytes and a NUL byte are refused with EINVAL.
+ * One trailing newline is dropped; an empty name is taken, as the system
+ * calls take it; a name longer than 64 bytes and a NUL byte are refused
+ * with EINVAL.
  *
  * The files exist only while the node owns its uts namespace, which does
  * not change meanwhile: they use it without taking taskset_mutex.
@@ -54,7 +55,7 @@ static ssize_t uts_write(struct kernfs_open_file *of, char *buf,
 		return ret;
 	if (len && buf[len - 1] == '\n')
 		len--;
-	if (!len || len > __NEW_UTS_LEN)
+	if (len > __NEW_UTS_LEN)
 		return -EINVAL;
 
 	add_device_randomness(buf, len);
@@ -96,11 +97,13 @@ static ssize_t domainname_write(struct kernfs_open_file *of, char *buf,
 static const struct kernfs_ops hostname_ops = {
 	.seq_show	= hostname_show,
 	.write		= hostname_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 static const struct kernfs_ops domainname_ops = {
 	.seq_show	= domainname_show,
 	.write		= domainname_write,
+	.atomic_write_len	= TASKSETFS_WRITE_MAX,
 };
 
 /* The uts facet's files, declared in include/linux/taskset.h. */

@@ -300,6 +300,12 @@ extern struct taskset_file ipc_taskset_files[];
  *	creation, before the node is visible.
  * @parent: the node it inherits states from, referenced; NULL for the
  *	root. Never changes.
+ * @level: its depth: 0 for the root, its parent's plus one. Never changes.
+ * @max_depth: taskset.max.depth, the levels of descendants it may have
+ *	below it; INT_MAX, the default, for "max". taskset_mutex.
+ * @max_descendants: taskset.max.descendants, the descendants it may
+ *	have; INT_MAX, the default, for "max". taskset_mutex.
+ * @nr_descendants: its descendants in the hierarchy. taskset_mutex.
  * @children: its child nodes, linked by their @sibling. taskset_mutex.
  * @sibling: entry in the parent's @children. taskset_mutex.
  * @own: bitmap of the facets that have a state of their own here.
@@ -371,6 +377,10 @@ extern struct taskset_file ipc_taskset_files[];
 struct taskset {
 	struct kernfs_node *kn;
 	struct taskset *parent;
+	int level;
+	int max_depth;
+	int max_descendants;
+	int nr_descendants;
 	struct list_head children;
 	struct list_head sibling;
 	unsigned long own;
@@ -396,6 +406,21 @@ struct taskset {
 	struct rcu_head rcu;
 };
 
+/*
+ * The deepest a node made by CLONE_NEWTASKSET may be, counting the root
+ * as level 0: as user and pid namespaces nest 32 deep at most, so that
+ * an unprivileged chain of unshares cannot make every walk to the root
+ * long.
+ */
+#define TASKSET_CLONE_MAX_LEVEL	32
+
+/*
+ * The shortest time between two notifications of one events file, as
+ * cgroup's CGROUP_FILE_NOTIFY_MIN_INTV: at most 50 a second; a change
+ * within it is notified at its end.
+ */
+#define TASKSET_NOTIFY_INTERVAL	DIV_ROUND_UP(HZ, 50)
+
 extern struct taskset taskset_root;
 extern struct mutex taskset_mutex;
 
@@ -413,6 +438,8 @@ int taskset_node_own_resources(struct taskset *ts, const struct cred *cred);
 int taskset_node_remove_resources(struct taskset *ts, unsigned long facets);
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn);
 bool taskset_node_busy(const struct taskset *ts);
+struct taskset *taskset_task_node_get(struct task_struct *tsk);
+struct taskset *taskset_common_ancestor(struct taskset *a, struct taskset *b);
 int taskset_node_enter(struct taskset *ts);
 void taskset_node_entered(struct taskset *ts);
 void taskset_node_unlink(struct taskset *ts);

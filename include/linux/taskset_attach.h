@@ -46,6 +46,7 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
+struct cgroup_namespace;
 struct cred;
 struct fs_struct;
 struct kernel_clone_args;
@@ -58,6 +59,9 @@ struct taskset_tasks;
  * @work: the task_work queued on the thread.
  * @move: the move it belongs to, referenced.
  * @task: the thread, referenced.
+ * @cred: the thread's credentials when it was marked, referenced: those
+ *	the writer was allowed to move. A thread that has others when it
+ *	switches (it ran execve(), or setuid(2)) is not moved.
  * @nsset: setns(2)'s view of the switch: its nsproxy is @states once the
  *	switch is being prepared (NULL before and after), its fs the new
  *	root and cwd in a private fs_struct if the mount namespace changes.
@@ -84,6 +88,7 @@ struct taskset_switch {
 	struct callback_head work;
 	struct taskset_move *move;
 	struct task_struct *task;
+	const struct cred *cred;
 	struct nsset nsset;
 	struct nsproxy states;
 	struct nsproxy *from;
@@ -102,7 +107,8 @@ void taskset_fork_into_cancel(struct kernel_clone_args *args);
 void taskset_post_fork_into(struct task_struct *p,
 			    struct kernel_clone_args *args);
 int taskset_attach(struct taskset *node, struct task_struct *task,
-		   bool threadgroup, const struct cred *cred, const void *file);
+		   bool threadgroup, const struct cred *cred,
+		   struct cgroup_namespace *cgroup_ns, const void *file);
 bool taskset_attach_restarted(const void *file, int *err);
 
 /**

@@ -39,6 +39,7 @@
 #include <linux/sched.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 
 struct kernfs_node;
@@ -59,6 +60,11 @@ struct taskset_switch;
  * @nr_max_events: forks refused because of this state's limit.
  * @events_kn: its tasks.events file, referenced, for notifications;
  *	NULL until tasksetfs has created it.
+ * @events_notified_at: jiffies of the last notification of @events_kn:
+ *	a refusal within TASKSET_NOTIFY_INTERVAL of it notifies at the end
+ *	of the interval instead, from @events_timer. Racing refusals may
+ *	each notify: a few more wake-ups, never a lost one.
+ * @events_timer: sends the notification that came too soon.
  * @rcu: freed after a grace period: a writer charging a move reads the
  *	state of a thread that may be released meanwhile, under RCU.
  */
@@ -70,6 +76,8 @@ struct taskset_tasks {
 	long max;
 	atomic64_t nr_max_events;
 	struct kernfs_node *events_kn;
+	unsigned long events_notified_at;
+	struct timer_list events_timer;
 	struct rcu_head rcu;
 };
 

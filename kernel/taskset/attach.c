@@ -149,6 +149,9 @@ enum move_decision {
  * @wait_work: the writer's wait, queued on it for its way out of the
  *	write (move_wait_work()).
  * @file: the file written, which the restarted write names again.
+ * @cgroup_ns: the opener's cgroup namespace, referenced: a move into a
+ *	bound cgroup is judged from it, as a write of cgroup.procs is
+ *	judged from its opener's (CVE-2021-4197), not the writer's.
  * @self: the writer's own switch in @sw, if the writer moves, or NULL.
  * @rcu: a move is freed after a grace period: a writer reads the switch
  *	queued on itself under RCU (run_queued_switch()).
@@ -172,6 +175,7 @@ struct taskset_move {
 	wait_queue_head_t decided_wq;
 	struct callback_head wait_work;
 	const void *file;
+	struct cgroup_namespace *cgroup_ns;
 	struct taskset_switch *self;
 	struct rcu_head rcu;
 	unsigned int max;
@@ -233,11 +237,14 @@ static void move_put(struct taskset_move *move)
 
 	if (!refcount_dec_and_test(&move->ref))
 		return;
-	for (i = 0; i < move->nr; i++)
+	for (i = 0; i < move->nr; i++) {
+		put_cred(move->sw[i].cred);
 		put_task_struct(move->sw[i].task);
+	}
 	taskset_node_entered(move->node);
 	taskset_put(move->node);
 	put_cred(move->cred);
+	put_cgroup_ns(move->cgroup_ns);
 	put_task_struct(move->task);
 	if (!move->on_stack)
 		kvfree_rcu(move, rcu);
@@ -363,6 +370,22 @@ static void switch_finished(struct taskset_switch *sw)
 }
 
 /*
+ * The writer was allowed to move the thread as it was when marked: the
+ * thread must still be that one. Its credentials change with every
+ * execve(), and with setuid(2) and the like; the writer's check, made
+ * before, may not hold for a setuid program. It cannot be made again
+ * here, in the thread's own context, where ptrace_may_access() always
+ * allows current. The thread's credentials cannot change under this:
+ * only the thread changes them.
+ *
+ * Return: 0, or -EPERM if the credentials changed.
+ */
+static int switch_target_unchanged(const struct taskset_switch *sw)
+{
+	return current->real_cred == sw->cred ? 0 : -EPERM;
+}
+
+/*
  * A thread's switch, in its own context: it prepares, then waits for the
  * decision and commits or aborts. A thread that is exiting, or that is
  * killed while it waits for the decision, does not switch: it is about
@@ -375,8 +398,12 @@ static bool switch_run_prepare(struct taskset_switch *sw)
 	struct taskset_move *move = sw->move;
 	int err = 0;
 
-	if (!(current->flags & PF_EXITING) && !move_decided(move))
-		err = taskset_switch_prepare(sw, move->node, move->cred);
+	if (!(current->flags & PF_EXITING) && !move_decided(move)) {
+		err = switch_target_unchanged(sw);
+		if (!err)
+			err = taskset_switch_prepare(sw, move->node,
+						     move->cred);
+	}
 	switch_prepared(sw, err);
 	/* Prepared: nsset.nsproxy is set. */
 	return sw->nsset.nsproxy;
@@ -610,23 +637,33 @@ static struct task_struct *process_thread(struct task_struct *task)
 	return found;
 }
 
-/*
- * Moving a task changes what it sees of the system as much as taking
- * control of it would: the opener must be allowed to ptrace-attach to it,
- * with its real credentials, as for a pidfd's setns(2) but for ATTACH.
- */
-static int may_move(struct task_struct *task, const struct cred *cred)
+/* May @cred ptrace-attach to @task, with its real credentials? */
+static bool may_attach_as(struct task_struct *task, const struct cred *cred)
 {
-	const struct cred *saved = NULL;
+	const struct cred *saved;
 	bool allowed;
 
 	/* ptrace_may_access() checks current's credentials. */
-	if (cred != current_cred())
-		saved = override_creds(cred);
+	saved = override_creds(cred);
 	allowed = ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS);
-	if (saved)
-		revert_creds(saved);
-	return allowed ? 0 : -EPERM;
+	revert_creds(saved);
+	return allowed;
+}
+
+/*
+ * Moving a task changes what it sees of the system as much as taking
+ * control of it would: the opener must be allowed to ptrace-attach to it,
+ * with its real credentials, as for a pidfd's setns(2) but for ATTACH;
+ * and so must the writer, if it is not the opener: an open file gives
+ * the right to change its node, not power over other users' tasks.
+ */
+static int may_move(struct task_struct *task, const struct cred *cred)
+{
+	if (!ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS))
+		return -EPERM;
+	if (cred != current_cred() && !may_attach_as(task, cred))
+		return -EPERM;
+	return 0;
 }
 
 /* Does any thread that would move have a switch queued already? */
@@ -731,6 +768,7 @@ static int mark_threads(struct taskset_move *move, struct task_struct *task)
 		struct taskset_switch *sw = &move->sw[i];
 
 		get_task_struct(sw->task);
+		sw->cred = get_task_cred(sw->task);
 		sw->move = move;
 		sw->nsset.nsproxy = NULL;
 		sw->nsset.fs = NULL;
@@ -921,7 +959,8 @@ static void decide_with_cgroup(struct taskset_move *move)
 
 	if (!err)
 		err = cgroup_bridge_attach(move->cgrp, move->task,
-					   move->threadgroup, move->cred);
+					   move->threadgroup, move->cred,
+					   move->cgroup_ns);
 	if (err)
 		cmpxchg(&move->error, 0, err);
 	move_decide(move, err ? MOVE_ABORT : MOVE_COMMIT);
@@ -1023,6 +1062,7 @@ bool taskset_attach_restarted(const void *file, int *err)
  * @threadgroup: move @task's whole process (taskset.procs), not only
  *	@task (taskset.threads)
  * @cred: the credentials of the file's opener
+ * @cgroup_ns: the cgroup namespace of the file's opener
  * @file: the file written, which a restarted write names again
  *
  * All or nothing: every thread prepares its switch (every facet that
@@ -1040,15 +1080,18 @@ bool taskset_attach_restarted(const void *file, int *err)
  * Context: process context, no lock held; may sleep.
  * Return: 0 if at least one thread switched; -ERESTARTNOINTR; -EINVAL
  * for a kernel thread or a worker; -ESRCH for a task that exited; -EPERM
- * if the opener may not move it; -EBUSY for a stopped or traced task, or
- * one that stops before it switched; -EDEADLK if current is a vfork
+ * if the opener or the writer may not move it, if a thread's credentials
+ * changed before it switched, or if it may not live in @node's
+ * namespaces (kernel/taskset/switch.c); -EBUSY for a stopped or traced
+ * task, or one that stops before it switched; -EDEADLK if current is a vfork
  * child and the task waits for it; -ENOENT if @node was removed; -EINTR
  * if the writer was killed; -EAGAIN if a limit of the tasks facet on
  * @node's path has no room for the threads; or the errno of the facet or
  * check that refused the move, cgroup's included.
  */
 int taskset_attach(struct taskset *node, struct task_struct *task,
-		   bool threadgroup, const struct cred *cred, const void *file)
+		   bool threadgroup, const struct cred *cred,
+		   struct cgroup_namespace *cgroup_ns, const void *file)
 {
 	DEFINE_FLEX(struct taskset_move, onstack, sw, max, 1);
 	struct taskset_move *move;
@@ -1056,8 +1099,6 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 
 	task = threadgroup ? process_thread(task) : get_task_struct(task);
 	err = check_target(task);
-	if (!err)
-		err = may_move(task, cred);
 	if (err)
 		goto out;
 	/* Moved by someone else first: switch, then write again. */
@@ -1072,7 +1113,16 @@ int taskset_attach(struct taskset *node, struct task_struct *task,
 		goto out;
 	}
 	move->file = file;
-	err = charge_move(move);
+	move->cgroup_ns = cgroup_ns;
+	get_cgroup_ns(cgroup_ns);
+	/*
+	 * After the marking, which took the credentials each thread must
+	 * still have when it switches: a setuid execve() before the check
+	 * is seen by it, one after by the switch.
+	 */
+	err = may_move(task, cred);
+	if (!err)
+		err = charge_move(move);
 	if (err) {
 		cancel_switches(move, err);
 	} else {

@@ -54,6 +54,30 @@ static struct taskset_cgroup2 *to_cgroup2(struct taskset_state *state)
 	return container_of(state, struct taskset_cgroup2, state);
 }
 
+/*
+ * Each name of @path must be one that mkdir(2) of a cgroup could make:
+ * not "." or "..", which the path walk of mkdir(2) resolves, and at most
+ * NAME_MAX bytes. A cgroup made under such a name could not be reached,
+ * nor removed, from user space.
+ */
+static int check_names(const char *path)
+{
+	const char *name, *end;
+	size_t len;
+
+	for (name = path; *name; name = end) {
+		name += strspn(name, "/");
+		end = name + strcspn(name, "/");
+		len = end - name;
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		if ((len == 1 && name[0] == '.') ||
+		    (len == 2 && name[0] == '.' && name[1] == '.'))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * taskset_cgroup2_set_parent() - choose where mirrors go
  * @path: a path of the default hierarchy, absolute, as seen from the
@@ -61,17 +85,22 @@ static struct taskset_cgroup2 *to_cgroup2(struct taskset_state *state)
  *
  * It need not exist: it is made when a mirror first needs it.
  *
- * Return: 0, -EINVAL for a path that is not absolute or has a newline,
- * -ENAMETOOLONG, or -ENOMEM.
+ * Return: 0, -EINVAL for a path that is not absolute, has a newline, or
+ * names "." or "..", -ENAMETOOLONG for a path of PATH_MAX bytes or more,
+ * or a name of more than NAME_MAX, or -ENOMEM.
  */
 int taskset_cgroup2_set_parent(const char *path)
 {
 	char *copy;
+	int err;
 
 	if (path[0] != '/' || strchr(path, '\n'))
 		return -EINVAL;
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
+	err = check_names(path);
+	if (err)
+		return err;
 	copy = kstrdup(path, GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;

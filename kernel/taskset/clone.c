@@ -20,7 +20,11 @@
  * CAP_SYS_ADMIN over the user namespace that will own them (so, without
  * privilege, CLONE_NEWUSER in the same call or a user namespace of one's
  * own), and is charged to the caller's uid against max_tasksets in that
- * user namespace and its ancestors (ENOSPC beyond).
+ * user namespace and its ancestors (ENOSPC beyond). Such nodes nest
+ * TASKSET_CLONE_MAX_LEVEL deep at most (ENOSPC beyond, as for a user or
+ * pid namespace), and obey the taskset.max.depth and
+ * taskset.max.descendants of the nodes above them (EAGAIN), as nodes
+ * made by mkdir do.
  */
 
 #include <linux/atomic.h>
@@ -60,6 +64,9 @@ static struct taskset *make_node(struct taskset *parent,
 	lockdep_assert_held(&taskset_mutex);
 	if (parent->dead)
 		return ERR_PTR(-ENOENT);
+	/* As a user or pid namespace one level too deep. */
+	if (parent->level >= TASKSET_CLONE_MAX_LEVEL)
+		return ERR_PTR(-ENOSPC);
 	ts = taskset_node_create(parent, user_ns);
 	if (IS_ERR(ts))
 		return ts;
@@ -103,8 +110,9 @@ static struct taskset *make_node(struct taskset *parent,
  * failed.
  *
  * Context: may sleep; takes taskset_mutex.
- * Return: 0, -ENOSPC over max_tasksets, -ENOMEM, or -EINVAL without
- * tasksetfs.
+ * Return: 0, -ENOSPC over max_tasksets or TASKSET_CLONE_MAX_LEVEL,
+ * -EAGAIN past a taskset.max.depth or taskset.max.descendants, -ENOMEM,
+ * or -EINVAL without tasksetfs.
  */
 int taskset_clone_node(struct nsproxy *work, unsigned long flags,
 		       struct user_namespace *user_ns)

@@ -12,10 +12,15 @@
  * it is forked, as after unshare(CLONE_NEWTIME).
  *
  * It is the atomic form of writing the child's pid to the node's
- * taskset.procs, so it is allowed as that write is, with the credentials
- * of the directory's opener: every tasksetfs file obeys its opener (an
- * fd handed down by a privileged opener is a delegation), and so does
- * every namespace type's setns(2) check, made in the parent's context.
+ * taskset.procs, so it is allowed as that write is, but with the
+ * caller's credentials, as CLONE_INTO_CGROUP uses them: a descriptor
+ * given to a system call carries no authority (it may be an O_PATH one,
+ * which opens nothing; one that a privileged opener leaked, as in runc's
+ * CVE-2024-21626, must not let a container spawn into the host's
+ * namespaces). The caller's credentials decide every namespace type's
+ * setns(2) check, made in the parent's context, and the child, whose
+ * credentials are the caller's, must be able to live in the node's
+ * namespaces (kernel/taskset/switch.c).
  *
  * The parent prepares the child's states as the target of a move
  * prepares its switch (kernel/taskset/switch.c); the child is not running
@@ -28,7 +33,7 @@
  *
  * A child of a node bound to a cgroup (the cgroup2 facet) starts in that
  * cgroup, as with CLONE_INTO_CGROUP: the cgroup is checked here, with the
- * directory opener's credentials as a write of cgroup.procs would be,
+ * caller's credentials as a write of cgroup.procs would be,
  * and handed, referenced, to cgroup_can_fork() in
  * kernel_clone_args.into_cgrp, which makes the child's css_set from it:
  * no second lookup. CLONE_INTO_CGROUP with such a node is EINVAL.
@@ -153,9 +158,10 @@ void taskset_fork_into_cancel(struct kernel_clone_args *args)
  *
  * Context: copy_process(), in the parent; may sleep.
  * Return: 0; -EBADF if @args->taskset is no directory of tasksetfs;
- * -ENOENT if the node was removed; -EPERM if the directory's opener may
- * not enter it; -EINVAL for CLONE_THREAD, or for CLONE_FS or
- * CLONE_SYSVSEM with a node whose mount or IPC namespace differs, or for
+ * -ENOENT if the node was removed; -EPERM if the caller may not enter
+ * it, or its child may not live in the node's namespaces; -EINVAL for
+ * CLONE_THREAD, or for CLONE_FS or CLONE_SYSVSEM with a node whose mount
+ * or IPC namespace differs, or for
  * CLONE_INTO_CGROUP with a node bound to a cgroup; or the errno of the
  * namespace type, the cgroup check or the allocation that failed.
  */
@@ -174,7 +180,7 @@ int taskset_fork_into(struct task_struct *p, struct kernel_clone_args *args)
 	node = tasksetfs_node_get(fd_file(f));
 	if (IS_ERR(node))
 		return PTR_ERR(node);
-	cred = fd_file(f)->f_cred;
+	cred = current_cred();
 	err = tasksetfs_may_change(cred, node);
 	if (!err)
 		err = taskset_node_enter(node);

@@ -9,6 +9,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/init.h>
+#include <linux/limits.h>
 #include <linux/nsproxy.h>
 #include <linux/printk.h>
 #include <linux/taskset.h>
@@ -18,6 +19,8 @@
 struct taskset taskset_root = {
 	.children	= LIST_HEAD_INIT(taskset_root.children),
 	.sibling	= LIST_HEAD_INIT(taskset_root.sibling),
+	.max_depth	= INT_MAX,
+	.max_descendants = INT_MAX,
 	.own		= GENMASK(TASKSET_NR_FACETS - 1, 0),
 	.ref		= REFCOUNT_INIT(1),
 	.nsproxy	= &init_taskset_proxy.ns,

@@ -50,7 +50,7 @@
 #include <linux/workqueue.h>
 
 /* At most one notification of a node's events per interval: cgroup's. */
-#define NOTIFY_INTERVAL	DIV_ROUND_UP(HZ, 50)
+#define NOTIFY_INTERVAL	TASKSET_NOTIFY_INTERVAL
 
 /*
  * taskset_events_lock protects the populated state of every node: the

@@ -14,7 +14,9 @@
 
 #include <linux/cred.h>
 #include <linux/kernfs.h>
+#include <linux/limits.h>
 #include <linux/rculist.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
@@ -42,6 +44,25 @@ unsigned long taskset_nr_nodes(void)
 	return READ_ONCE(nr_nodes);
 }
 
+/*
+ * May @parent have one more child? Not if it or an ancestor would then
+ * have more descendants than its taskset.max.descendants, or descendants
+ * deeper below it than its taskset.max.depth: cgroup's
+ * cgroup.max.descendants and cgroup.max.depth, checked alike.
+ */
+static bool within_limits(const struct taskset *parent)
+{
+	const struct taskset *ts;
+	int below = 0;
+
+	for (ts = parent; ts; ts = ts->parent, below++) {
+		if (ts->nr_descendants >= ts->max_descendants ||
+		    below >= ts->max_depth)
+			return false;
+	}
+	return true;
+}
+
 /**
  * taskset_node_create() - allocate a child node
  * @parent: the node it is created under, live
@@ -53,8 +74,9 @@ unsigned long taskset_nr_nodes(void)
  * the hierarchy until taskset_node_link().
  *
  * Context: taskset_mutex held.
- * Return: the node, with one reference; ERR_PTR(-ENOMEM), or
- * ERR_PTR(-ENOSPC) over the limit.
+ * Return: the node, with one reference; ERR_PTR(-ENOMEM),
+ * ERR_PTR(-EAGAIN) past the taskset.max.depth or taskset.max.descendants
+ * of @parent or an ancestor, or ERR_PTR(-ENOSPC) over max_tasksets.
  */
 struct taskset *taskset_node_create(struct taskset *parent,
 				    struct user_namespace *user_ns)
@@ -63,6 +85,8 @@ struct taskset *taskset_node_create(struct taskset *parent,
 	struct taskset *ts;
 
 	lockdep_assert_held(&taskset_mutex);
+	if (!within_limits(parent))
+		return ERR_PTR(-EAGAIN);
 	ucounts = inc_ucount(user_ns, current_euid(), UCOUNT_TASKSETS);
 	if (!ucounts)
 		return ERR_PTR(-ENOSPC);
@@ -72,6 +96,9 @@ struct taskset *taskset_node_create(struct taskset *parent,
 		return ERR_PTR(-ENOMEM);
 	}
 	ts->ucounts = ucounts;
+	ts->level = parent->level + 1;
+	ts->max_depth = INT_MAX;
+	ts->max_descendants = INT_MAX;
 	refcount_set(&ts->ref, 1);
 	INIT_LIST_HEAD(&ts->children);
 	INIT_LIST_HEAD(&ts->sibling);
@@ -252,10 +279,14 @@ static void free_own_resources(struct taskset *ts)
  */
 void taskset_node_link(struct taskset *ts, struct kernfs_node *kn)
 {
+	struct taskset *ancestor;
+
 	lockdep_assert_held(&taskset_mutex);
 	kernfs_get(kn);
 	ts->kn = kn;
 	list_add_tail_rcu(&ts->sibling, &ts->parent->children);
+	for (ancestor = ts->parent; ancestor; ancestor = ancestor->parent)
+		ancestor->nr_descendants++;
 	WRITE_ONCE(nr_nodes, nr_nodes + 1);
 }
 
@@ -336,9 +367,13 @@ void taskset_node_entered(struct taskset *ts)
  */
 void taskset_node_unlink(struct taskset *ts)
 {
+	struct taskset *ancestor;
+
 	lockdep_assert_held(&taskset_mutex);
 	ts->dead = true;
 	list_del_rcu(&ts->sibling);
+	for (ancestor = ts->parent; ancestor; ancestor = ancestor->parent)
+		ancestor->nr_descendants--;
 	WRITE_ONCE(nr_nodes, nr_nodes - 1);
 }
 
@@ -392,6 +427,48 @@ int taskset_node_remove(struct taskset *ts, bool if_on_empty)
 	taskset_empty_check(ts->parent);
 	taskset_put(ts);	/* the hierarchy's */
 	return 0;
+}
+
+/**
+ * taskset_task_node_get() - the node a task is a member of
+ * @tsk: the task
+ *
+ * Context: may not be called under task_lock(@tsk).
+ * Return: @tsk's node, referenced, or NULL once @tsk has exited.
+ */
+struct taskset *taskset_task_node_get(struct task_struct *tsk)
+{
+	struct taskset *node = NULL;
+
+	/* The task's proxy, which references its node, stays put. */
+	task_lock(tsk);
+	if (tsk->nsproxy)
+		node = taskset_get(to_taskset_proxy(tsk->nsproxy)->node);
+	task_unlock(tsk);
+	return node;
+}
+
+/**
+ * taskset_common_ancestor() - the deepest node above or at two nodes
+ * @a: a node, referenced by the caller
+ * @b: another, referenced by the caller
+ *
+ * Nodes hold their parents: the result is held as long as @a and @b.
+ *
+ * Return: the deepest node that is @a or an ancestor of @a, and @b or an
+ * ancestor of @b.
+ */
+struct taskset *taskset_common_ancestor(struct taskset *a, struct taskset *b)
+{
+	while (a->level > b->level)
+		a = a->parent;
+	while (b->level > a->level)
+		b = b->parent;
+	while (a != b) {
+		a = a->parent;
+		b = b->parent;
+	}
+	return a;
 }
 
 /**

@@ -16,19 +16,6 @@
 #include <linux/taskset.h>
 #include <linux/taskset_proxy.h>
 
-/* @tsk's node, referenced, or NULL once it has exited. */
-static struct taskset *task_node_get(struct task_struct *tsk)
-{
-	struct taskset *node = NULL;
-
-	/* The task's proxy, which references its node, stays put. */
-	task_lock(tsk);
-	if (tsk->nsproxy)
-		node = taskset_get(to_taskset_proxy(tsk->nsproxy)->node);
-	task_unlock(tsk);
-	return node;
-}
-
 /**
  * proc_taskset_show() - show /proc/PID/taskset
  * @m: the seq_file
@@ -49,7 +36,7 @@ int proc_taskset_show(struct seq_file *m, struct pid_namespace *ns,
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	node = task_node_get(tsk);
+	node = taskset_task_node_get(tsk);
 	if (!node) {
 		ret = -ENOENT;
 		goto free;

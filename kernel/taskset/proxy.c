@@ -586,7 +586,8 @@ struct taskset_proxy **taskset_proxy_snapshot(size_t *nr)
 	taskset_proxy_read_stats(&stats);
 	max = max(stats.proxies, 0L) + SNAPSHOT_SLACK;
 	for (;;) {
-		proxies = kvmalloc_array(max, sizeof(*proxies), GFP_KERNEL);
+		proxies = kvmalloc_array(max, sizeof(*proxies),
+					 GFP_KERNEL_ACCOUNT);
 		if (!proxies)
 			return NULL;
 		n = snapshot_walk(proxies, max);

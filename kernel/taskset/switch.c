@@ -4,13 +4,14 @@
  * namespaces to the node's, in its own context, as setns(2) would.
  *
  * Preparing does every check and every allocation, and changes nothing
- * a user can see. It installs each namespace
- * that differs in a copy of the thread's states, with the namespace
- * type's own install operation (setns(2)'s checks, with the credentials
- * of the file's opener as current's) and, if the mount namespace
- * changes, moves root and cwd in a private copy of the thread's
- * fs_struct, as setns(2) does when it enters several namespaces at once;
- * then it takes the shared proxy with those states from the hash, or
+ * a user can see. The thread must be able to live in each namespace that
+ * differs: owned by its own user namespace or an ancestor of it
+ * (may_live_in()). It installs each in a copy of the thread's states,
+ * with the namespace type's own install operation (setns(2)'s checks,
+ * with the credentials of the file's opener as current's) and, if the
+ * mount namespace changes, moves root and cwd in a private copy of the
+ * thread's fs_struct, as setns(2) does when it enters several namespaces
+ * at once; then it takes the shared proxy with those states from the hash, or
  * allocates a work proxy if there is none yet. As with setns(2), a
  * thread whose fs_struct is shared (CLONE_FS, as the threads of a
  * pthread process share theirs) cannot change mount namespace: the
@@ -41,6 +42,7 @@
 #include <linux/taskset_attach.h>
 #include <linux/taskset_proxy.h>
 #include <linux/time_namespace.h>
+#include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <net/net_namespace.h>
 
@@ -179,13 +181,50 @@ static void switch_init(struct taskset_switch *sw, struct taskset *node,
 	nsset->cred = cred;
 }
 
-/* Install the namespaces that change; the opener's credentials decide. */
+/*
+ * May a task whose credentials are in @user_ns live in the namespaces of
+ * @to that @nsset changes? Only if each is owned by @user_ns or by an
+ * ancestor of it. setns(2) asks the joining task for CAP_SYS_ADMIN over
+ * the namespace's owner; a move is allowed by its opener instead, and
+ * must never put a task "down" into a user namespace its credentials
+ * are not in, where whoever owns that namespace controls what it sees:
+ * a mount namespace there with a tmpfs over /etc, and a setuid program
+ * run by the task, is a root exploit.
+ *
+ * Return: 0, or -EPERM.
+ */
+static int may_live_in(const struct nsset *nsset, const struct nsproxy *to,
+		       const struct user_namespace *user_ns)
+{
+	const struct taskset_facet *facet;
+	struct ns_common *ns;
+	int id;
+
+	for_each_taskset_facet(facet, id) {
+		if (!taskset_facet_is_ns(facet) ||
+		    !(nsset->flags & facet->clone_flag))
+			continue;
+		ns = facet->ns_of(to);
+		if (!in_userns(ns->ops->owner(ns), user_ns))
+			return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Install the namespaces that change, if current, the task that will
+ * live in them, may (may_live_in()); the opener's credentials decide
+ * the rest.
+ */
 static int switch_can_attach(struct taskset_switch *sw, struct taskset *node)
 {
 	const struct cred *cred = sw->nsset.cred;
 	const struct cred *saved = NULL;
 	int err;
 
+	err = may_live_in(&sw->nsset, node->nsproxy, current_user_ns());
+	if (err)
+		return err;
 	/* The install operations check current's credentials. */
 	if (cred != current_cred())
 		saved = override_creds(cred);
@@ -204,7 +243,9 @@ static int switch_can_attach(struct taskset_switch *sw, struct taskset *node)
  *
  * Context: current is the moving thread; may sleep.
  * Return: 0 with the switch prepared, or the errno of the first check
- * that failed, with nothing prepared and nothing changed.
+ * that failed, with nothing prepared and nothing changed: -EPERM if
+ * current may not live in a namespace of @node (its owner is not
+ * current's user namespace or an ancestor of it).
  */
 int taskset_switch_prepare(struct taskset_switch *sw, struct taskset *node,
 			   const struct cred *cred)
@@ -310,7 +351,7 @@ static void keep_active_time_ns(struct taskset_switch *sw)
  * @sw: the child's switch, zeroed
  * @node: the node, counted in its @nr_entering until the child is counted
  *	as its member
- * @cred: the credentials of the directory's opener
+ * @cred: the caller's credentials
  * @fs: the child's fs_struct, its own: if the mount namespace changes,
  *	its root and cwd move there, as setns(2) moves the caller's
  *

@@ -26,6 +26,7 @@
 #include <linux/taskset.h>
 #include <linux/taskset_attach.h>
 #include <linux/taskset_tasks.h>
+#include <linux/timer.h>
 
 static struct taskset_tasks *to_tasks(struct taskset_state *state)
 {
@@ -77,13 +78,41 @@ revert:
 	return p;
 }
 
+/*
+ * Wake the watchers of @tasks' tasks.events, at most once per
+ * TASKSET_NOTIFY_INTERVAL: a fork bomb against a limit is refused in a
+ * loop, and each refusal would wake them.
+ */
+static void notify_events(struct taskset_tasks *tasks)
+{
+	unsigned long last = READ_ONCE(tasks->events_notified_at);
+	struct kernfs_node *kn = READ_ONCE(tasks->events_kn);
+
+	if (!kn)
+		return;
+	if (time_in_range_open(jiffies, last, last + TASKSET_NOTIFY_INTERVAL)) {
+		timer_reduce(&tasks->events_timer,
+			     last + TASKSET_NOTIFY_INTERVAL);
+		return;
+	}
+	WRITE_ONCE(tasks->events_notified_at, jiffies);
+	kernfs_notify(kn);
+}
+
+static void events_timer_fn(struct timer_list *timer)
+{
+	struct taskset_tasks *tasks = from_timer(tasks, timer, events_timer);
+
+	notify_events(tasks);
+}
+
 /**
  * __taskset_tasks_can_fork() - charge a task being forked into a state
  * @p: the new task, not yet visible
  * @tasks: the state of its proxy
  *
  * A refusal counts as a "max" event of the state whose limit refused it,
- * and wakes the watchers of its tasks.events.
+ * and wakes the watchers of its tasks.events (rate-limited).
  *
  * Return: 0 with @p charged, or -EAGAIN.
  */
@@ -91,13 +120,10 @@ int __taskset_tasks_can_fork(struct task_struct *p,
 			     struct taskset_tasks *tasks)
 {
 	struct taskset_tasks *over = try_charge(tasks, NULL);
-	struct kernfs_node *kn;
 
 	if (unlikely(over)) {
 		atomic64_inc(&over->nr_max_events);
-		kn = READ_ONCE(over->events_kn);
-		if (kn)
-			kernfs_notify(kn);
+		notify_events(over);
 		return -EAGAIN;
 	}
 	/* The charge holds the node, and so every state on its path. */
@@ -263,6 +289,8 @@ static struct taskset_state *tasks_state_create(struct taskset *node,
 		tasks->depth = tasks->parent->depth + 1;
 	}
 	tasks->max = TASKSET_TASKS_MAX;
+	tasks->events_notified_at = jiffies - TASKSET_NOTIFY_INTERVAL;
+	timer_setup(&tasks->events_timer, events_timer_fn, 0);
 	return &tasks->state;
 }
 
@@ -271,6 +299,8 @@ static void tasks_state_free(struct taskset_state *state)
 	struct taskset_tasks *tasks = to_tasks(state);
 
 	WARN_ON_ONCE(atomic_long_read(&tasks->current_tasks));
+	/* No fork can refuse against it any more: none rearms the timer. */
+	timer_shutdown_sync(&tasks->events_timer);
 	kernfs_put(tasks->events_kn);
 	/* A writer may be reading it to charge a move (pin_charge_of()). */
 	kfree_rcu(tasks, rcu);

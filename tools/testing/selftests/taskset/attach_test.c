@@ -68,6 +68,8 @@ FIXTURE_TEARDOWN(attach)
 	rmdir(self->web);
 	rmdir(self->db);
 	rmdir(self->plain);
+	/* The root's file, which a test may have opened to all. */
+	chmod_file(self->dir, "taskset.procs", 0644);
 	tasksetfs_umount_tmp(self->dir);
 }
 
@@ -732,10 +734,7 @@ static int as_nobody(int (*fn)(struct _test_data_attach *, pid_t),
 
 static void open_to_all(const char *node)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/taskset.procs", node);
-	chmod(path, 0666);
+	chmod_file(node, "taskset.procs", 0666);
 }
 
 /* As nobody: move own child to web (owns namespaces), then to plain. */
@@ -761,9 +760,42 @@ static int nobody_moves_own_child(struct _test_data_attach *self, pid_t arg)
 
 TEST_F(attach, unprivileged_writer_needs_caps_for_namespaces)
 {
+	/* The common ancestor's too: the child leaves the root. */
+	open_to_all(self->dir);
 	open_to_all(self->web);
 	open_to_all(self->plain);
 	EXPECT_EQ(as_nobody(nobody_moves_own_child, self, 0), 0);
+}
+
+/* As nobody: move own child to plain; its exit status is the -errno. */
+static int nobody_moves_child_to_plain(struct _test_data_attach *self,
+				       pid_t arg)
+{
+	pid_t kid = fork();
+	int ret;
+
+	if (!kid) {
+		for (;;)
+			pause();
+	}
+	ret = -move(self->plain, kid);
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	return ret;
+}
+
+/*
+ * Writing a node's taskset.procs lets a task in; taking it out of its
+ * node also needs the right to write the common ancestor's, as cgroup
+ * v2 asks of cgroup.procs: nobody's child leaves the root only once the
+ * root's file is open to nobody too.
+ */
+TEST_F(attach, moving_out_needs_the_common_ancestors_file)
+{
+	open_to_all(self->plain);
+	EXPECT_EQ(as_nobody(nobody_moves_child_to_plain, self, 0), EACCES);
+	open_to_all(self->dir);
+	EXPECT_EQ(as_nobody(nobody_moves_child_to_plain, self, 0), 0);
 }
 
 static int nobody_moves_root_task(struct _test_data_attach *self, pid_t pid)
@@ -776,6 +808,7 @@ TEST_F(attach, unprivileged_writer_cannot_move_others_tasks)
 	pid_t pid = sleeper(self, 0);
 
 	ASSERT_GT(pid, 0);
+	open_to_all(self->dir);
 	open_to_all(self->plain);
 	EXPECT_EQ(as_nobody(nobody_moves_root_task, self, pid), 0);
 	EXPECT_TRUE(in(self->dir, "/\n", pid));
@@ -788,6 +821,7 @@ TEST_F(attach, fd_passed_from_unprivileged_opener_stays_unprivileged)
 	char path[PATH_MAX], id[32];
 
 	ASSERT_GT(pid, 0);
+	open_to_all(self->dir);
 	open_to_all(self->web);
 	ASSERT_EQ(pipe(ready), 0);
 	opener = fork();

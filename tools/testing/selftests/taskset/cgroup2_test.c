@@ -686,6 +686,94 @@ TEST_F(cg2, plus_refused_if_mirror_exists)
 	EXPECT_EQ(rmdir(cg), 0);
 }
 
+/*
+ * cgroup2.parent takes only names that mkdir(2) of a cgroup could make:
+ * no ".", no "..", none longer than NAME_MAX; nothing changes.
+ */
+TEST_F(cg2, parent_refuses_names_mkdir_would_not_make)
+{
+	static const char * const bad[] = {
+		"/.", "/..", "/a/./b", "/a/../b", "/a/..", "/../x",
+	};
+	char buf[256], name[NAME_MAX + 3];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		EXPECT_EQ(write_str(self->dir, "cgroup2.parent", bad[i]),
+			  -EINVAL) TH_LOG("%s", bad[i]);
+	name[0] = '/';
+	memset(name + 1, 'n', NAME_MAX + 1);
+	name[NAME_MAX + 2] = '\0';
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", name), -ENAMETOOLONG);
+	ASSERT_EQ(read_line(self->dir, "cgroup2.parent", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "/taskset");
+	/* NAME_MAX itself, and names that only start with a dot, are fine. */
+	name[NAME_MAX + 1] = '\0';
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", name), 0);
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", "/.a/..b/c."), 0);
+	EXPECT_EQ(write_str(self->dir, "cgroup2.parent", "/taskset"), 0);
+}
+
+/* Mount cgroup v2 at @dir with or without nsdelegate: 0, or -errno. */
+static int mount_cgroup2(const char *dir, bool nsdelegate)
+{
+	return mount("none", dir, "cgroup2", 0,
+		     nsdelegate ? "nsdelegate" : NULL) ? -errno : 0;
+}
+
+/*
+ * A move into a bound cgroup is judged from the cgroup namespace of the
+ * file's opener, as a write of cgroup.procs is since CVE-2021-4197: a
+ * taskset.procs opened in a cgroup namespace rooted at /other, which
+ * cannot see web's cgroup, moves nothing into it when root writes it
+ * (ENOENT, with namespaces as delegation boundaries: nsdelegate).
+ */
+TEST_F(cg2, move_judged_from_the_openers_cgroup_namespace)
+{
+	char path[PATH_MAX], id[32], mnt[] = "/tmp/cg2nsd.XXXXXX";
+	int ready[2], pidfd, fd = -1, ret;
+	pid_t opener, target;
+
+	target = spawn(self);
+	ASSERT_GT(target, 0);
+	ASSERT_EQ(pipe(ready), 0);
+	opener = fork();
+	ASSERT_GE(opener, 0);
+	if (!opener) {
+		int n;
+
+		if (cg_enter(self->other, getpid()) ||
+		    unshare(CLONE_NEWCGROUP))
+			_exit(1);
+		snprintf(path, sizeof(path), "%s/taskset.procs", self->web);
+		n = open(path, O_WRONLY);
+		if (write(ready[1], &n, sizeof(n)) != sizeof(n))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	self->members[self->nr_members++] = opener;
+	ASSERT_EQ(read(ready[0], &fd, sizeof(fd)), sizeof(fd));
+	ASSERT_GE(fd, 0);
+	pidfd = syscall(SYS_pidfd_open, opener, 0);
+	ASSERT_GE(pidfd, 0);
+	fd = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	ASSERT_GE(fd, 0) TH_LOG("%m: pidfd_getfd");
+	/* A mount applies its options to the hierarchy, wherever it is. */
+	ASSERT_NE(mkdtemp(mnt), NULL);
+	ASSERT_EQ(mount_cgroup2(mnt, true), 0) TH_LOG("%m: nsdelegate");
+	snprintf(id, sizeof(id), "%d\n", target);
+	ret = write(fd, id, strlen(id)) < 0 ? -errno : 0;
+	EXPECT_EQ(umount(mnt), 0);
+	EXPECT_EQ(mount_cgroup2(mnt, false), 0);
+	EXPECT_EQ(umount(mnt), 0);
+	rmdir(mnt);
+	EXPECT_EQ(ret, -ENOENT);
+	EXPECT_EQ(count_lines(self->web, "taskset.procs"), 0);
+	close(fd);
+	close(pidfd);
+}
+
 /* The root's cgroup2.parent chooses where mirrors go. */
 TEST_F(cg2, root_parent)
 {

@@ -424,10 +424,11 @@ TEST_F(into, removed_node)
 }
 
 /*
- * The directory's opener decides, as for writing taskset.procs: opened
- * by nobody, refused to root; opened by root, handed to nobody, allowed.
+ * The caller decides, as for CLONE_INTO_CGROUP, not the directory's
+ * opener: a descriptor carries no authority. Opened by nobody, allowed
+ * to root; opened by root, handed to nobody, refused.
  */
-TEST_F(into, opener_credentials_decide)
+TEST_F(into, caller_credentials_decide)
 {
 	int status, fd;
 	pid_t pid;
@@ -444,7 +445,7 @@ TEST_F(into, opener_credentials_decide)
 		_exit(into_errno(fd, 0));
 	}
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	EXPECT_EQ(WEXITSTATUS(status), EPERM);
+	EXPECT_EQ(WEXITSTATUS(status), 0);
 
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -455,7 +456,7 @@ TEST_F(into, opener_credentials_decide)
 		_exit(into_errno(self->fd, 0));
 	}
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	EXPECT_EQ(WEXITSTATUS(status), 0);
+	EXPECT_EQ(WEXITSTATUS(status), EPERM);
 }
 
 /* With CLONE_NEWTASKSET, the new node is a child of the given one. */

@@ -97,7 +97,8 @@ static long wait_populated(const char *node, long want)
 TEST_F(kill, only_1_is_accepted)
 {
 	static const char * const bad[] = {
-		"", "0", "2", "-1", "1 1", "one", "0x1", "1\n\n",
+		"", "0", "2", "-1", "1 1", "one", "0x1", "1\n\n", "01", "+1",
+		" 1",
 	};
 	unsigned int i;
 	pid_t pid;

@@ -159,7 +159,7 @@ TEST_F(facets, hostname_set_from_outside)
 	ASSERT_EQ(strncmp(buf, before.nodename, strlen(before.nodename)), 0);
 }
 
-/* A 64-byte name is accepted; empty, 65 bytes, a NUL byte are not. */
+/* A 64-byte name is accepted; 65 bytes, a NUL byte are not. */
 TEST_F(facets, hostname_bad_input_refused)
 {
 	char name[4096], buf[256], domain[256];
@@ -173,7 +173,6 @@ TEST_F(facets, hostname_bad_input_refused)
 		  -EINVAL);
 	ASSERT_EQ(write_at(self->node, "uts.hostname", name, 65), -EINVAL);
 	ASSERT_EQ(write_at(self->node, "uts.hostname", "ab\0cd", 5), -EINVAL);
-	ASSERT_EQ(write_at(self->node, "uts.hostname", "\n", 1), -EINVAL);
 	ASSERT_EQ(write_at(self->node, "uts.domainname", "\0", 1), -EINVAL);
 	ASSERT_GT(read_at(self->node, "uts.domainname", buf, sizeof(buf)), 0);
 	ASSERT_STREQ(buf, domain);
@@ -183,6 +182,18 @@ TEST_F(facets, hostname_bad_input_refused)
 	ASSERT_EQ(write_str(self->node, "uts.hostname", name), 0);
 	ASSERT_GT(read_at(self->node, "uts.hostname", buf, sizeof(buf)), 0);
 	ASSERT_EQ(strlen(buf), 65);
+}
+
+/* An empty name is taken, as sethostname(2) takes one. */
+TEST_F(facets, empty_hostname_is_taken_as_the_system_call_takes_it)
+{
+	char buf[256];
+
+	ASSERT_EQ(write_str(self->node, "taskset.facets", "+uts"), 0);
+	ASSERT_EQ(write_str(self->node, "uts.hostname", "keep"), 0);
+	EXPECT_EQ(write_at(self->node, "uts.hostname", "\n", 1), 0);
+	ASSERT_GT(read_at(self->node, "uts.hostname", buf, sizeof(buf)), 0);
+	EXPECT_STREQ(buf, "\n");
 }
 
 /* New namespaces are made as unshare(2) would make them for the writer. */
@@ -394,11 +405,13 @@ TEST_F(facets, unprivileged_write_refused)
 }
 
 /*
- * The opener's credentials decide, not the writer's (the cgroup v2
- * rule): an fd opened unprivileged stays refused when root writes it, one
- * opened by root is accepted from an unprivileged writer.
+ * The opener's credentials decide (the cgroup v2 rule): an fd opened
+ * unprivileged stays refused when root writes it. New namespaces are made
+ * from the writer's context, so the writer must be allowed too: one
+ * opened by root is refused to an unprivileged writer, and accepted from
+ * root.
  */
-TEST_F(facets, opener_credentials_decide)
+TEST_F(facets, opener_and_writer_both_decide)
 {
 	char path[PATH_MAX];
 	bool own;
@@ -410,7 +423,12 @@ TEST_F(facets, opener_credentials_decide)
 	ASSERT_EQ(node_ns(self->node, "uts", NULL, NULL, &own), 0);
 	ASSERT_FALSE(own);
 
-	EXPECT_EQ(write_as(self->node, "taskset.facets", "+uts", 0, NOBODY), 0);
+	EXPECT_EQ(write_as(self->node, "taskset.facets", "+uts", 0, NOBODY),
+		  -EPERM);
+	ASSERT_EQ(node_ns(self->node, "uts", NULL, NULL, &own), 0);
+	ASSERT_FALSE(own);
+
+	EXPECT_EQ(write_as(self->node, "taskset.facets", "+uts", 0, 0), 0);
 	ASSERT_EQ(node_ns(self->node, "uts", NULL, NULL, &own), 0);
 	ASSERT_TRUE(own);
 }

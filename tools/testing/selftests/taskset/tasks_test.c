@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
 
@@ -367,6 +368,65 @@ TEST_F(tasks, refused_fork_wakes_events_poller)
 	EXPECT_EQ(strncmp(buf, "max 1\n", 6), 0) TH_LOG("%s", buf);
 	close(fd);
 	EXPECT_EQ(member_stop(&m), 0);
+}
+
+/* How long the fork bomb below runs, and the wake-ups it may cause. */
+#define BOMB_MS		1000
+#define BOMB_WAKEUPS	(50 * BOMB_MS / 1000 + 5)
+
+/* Milliseconds on the monotonic clock. */
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A member that forks in a loop against tasks.max, each fork refused:
+ * its poller is woken at most 50 times a second (as pids.events), not
+ * once per refusal, and at least once.
+ */
+TEST_F(tasks, fork_bomb_wakes_events_poller_at_most_50_times_a_second)
+{
+	char path[PATH_MAX], buf[64];
+	struct pollfd pfd;
+	int fd, wakeups = 0;
+	long end;
+	pid_t bomb;
+
+	snprintf(path, sizeof(path), "%s/tasks.events", self->web);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	ASSERT_GT(read(fd, buf, sizeof(buf)), 0);
+	ASSERT_EQ(write_str(self->web, "tasks.max", "1"), 0);
+	bomb = fork();
+	ASSERT_GE(bomb, 0);
+	if (!bomb) {
+		alarm(30);
+		while (!in_node(self->web, getpid()))
+			sleep_ms(1);
+		for (;;)
+			if (fork() == 0)
+				_exit(0);
+	}
+	ASSERT_EQ(enter_node(self->web, bomb), 0);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLPRI };
+	for (end = now_ms() + BOMB_MS; now_ms() < end;) {
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 10) != 1)
+			continue;
+		wakeups++;
+		ASSERT_EQ(lseek(fd, 0, SEEK_SET), 0);
+		ASSERT_GT(read(fd, buf, sizeof(buf)), 0);
+	}
+	kill(bomb, SIGKILL);
+	waitpid(bomb, NULL, 0);
+	close(fd);
+	EXPECT_GE(wakeups, 1);
+	EXPECT_LE(wakeups, BOMB_WAKEUPS) TH_LOG("%d wake-ups", wakeups);
+	EXPECT_GT(max_events(self->web), BOMB_WAKEUPS);
 }
 
 TEST_F(tasks, zombie_counts_until_reaped)

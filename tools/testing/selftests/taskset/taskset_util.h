@@ -240,6 +240,15 @@ static inline int write_at(const char *dir, const char *name,
 	return ret;
 }
 
+/* chmod @dir/@name to @mode: 0, or -errno. */
+static inline int chmod_file(const char *dir, const char *name, mode_t mode)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return chmod(path, mode) ? -errno : 0;
+}
+
 /* Write the string @s to @dir/@name: 0, or -errno. */
 static inline int write_str(const char *dir, const char *name, const char *s)
 {

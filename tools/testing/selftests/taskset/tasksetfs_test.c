@@ -36,7 +36,8 @@
 
 static const char *const root_files[] = {
 	"taskset.procs", "taskset.threads", "taskset.facets", "taskset.ns",
-	"taskset.namespaces", "taskset.stat",
+	"taskset.namespaces", "taskset.stat", "taskset.max.depth",
+	"taskset.max.descendants",
 };
 
 /* The namespace facets, and the /proc/PID/ns file of each one's state. */
@@ -161,7 +162,8 @@ static bool is_writable(const char *name)
 {
 	return !strcmp(name, "taskset.facets") ||
 	       !strcmp(name, "taskset.procs") ||
-	       !strcmp(name, "taskset.threads");
+	       !strcmp(name, "taskset.threads") ||
+	       !strncmp(name, "taskset.max.", 12);
 }
 
 /* The root holds the core files, readable by all, writable by root. */
