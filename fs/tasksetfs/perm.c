@@ -27,6 +27,9 @@
 #include <linux/kernfs.h>
 #include <linux/mnt_idmapping.h>
 #include <linux/ns_common.h>
+#include <linux/proc_ns.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/security.h>
 #include <linux/taskset.h>
 
@@ -81,6 +84,28 @@ static int may_write_file(const struct cred *cred, struct taskset *ts,
 	return err;
 }
 
+/*
+ * The node @task is in: its own, or, for a leader that exited before
+ * the other threads of its process (which a move takes), a live
+ * thread's. Referenced; NULL if none is left.
+ */
+static struct taskset *source_node(struct task_struct *task)
+{
+	struct taskset *node = taskset_task_node_get(task);
+	struct task_struct *t;
+
+	if (node || !thread_group_leader(task))
+		return node;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		node = taskset_task_node_get(t);
+		if (node)
+			break;
+	}
+	rcu_read_unlock();
+	return node;
+}
+
 /**
  * tasksetfs_may_move_from() - may a task be moved out of its node
  * @of: the open taskset.procs or taskset.threads of the destination
@@ -103,7 +128,7 @@ int tasksetfs_may_move_from(struct kernfs_open_file *of,
 	struct taskset *to = tasksetfs_of_node(of), *from, *common;
 	int err = 0;
 
-	from = taskset_task_node_get(task);
+	from = source_node(task);
 	if (!from)
 		return -ESRCH;
 	common = taskset_common_ancestor(from, to);
