@@ -382,7 +382,7 @@ static void switch_finished(struct taskset_switch *sw)
  */
 static int switch_target_unchanged(const struct taskset_switch *sw)
 {
-	return current->real_cred == sw->cred ? 0 : -EPERM;
+	return current_real_cred() == sw->cred ? 0 : -EPERM;
 }
 
 /*

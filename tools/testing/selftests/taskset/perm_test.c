@@ -253,8 +253,8 @@ static int make_setuid_copy(struct _test_data_perm *self)
  */
 TEST_F(perm, a_target_that_runs_a_setuid_program_before_it_switches)
 {
+	static char * const envp[] = { PAUSE_ENV "=1", NULL };
 	char node[256], pid_buf[32], *argv[] = { self->suid, NULL };
-	char *envp[] = { PAUSE_ENV "=1", NULL };
 	int go[2], status;
 	pid_t target, writer;
 	char c;
